@@ -1,0 +1,48 @@
+# daybook — top-level Makefile.  See README.md.
+#
+# Conventions for the mk/*.mk fragments included below:
+#   ALL_TARGETS      files `make` (all) builds
+#   UNIT_TEST_BINS   Criterion binaries built with ASan+UBSan, run by test-unit
+#   BENCH_TARGETS    phony targets `make bench` runs, in order
+#   CLEAN_FILES      extra files `make clean` removes
+# Debian packages the project needs are listed in scripts/debian-packages.txt
+# and installed by `make deps` (scripts/deps.sh) when missing.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+CC		?= cc
+BUILD		:= build
+KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
+
+CSTD		:= -std=gnu11
+WARN		:= -Wall -Wextra -Werror -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wshadow
+OPT		?= -O2 -g
+SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
+BASE_CFLAGS	:= $(CSTD) $(WARN) $(OPT) -D_GNU_SOURCE -Isrc
+
+ALL_TARGETS	:=
+UNIT_TEST_BINS	:=
+BENCH_TARGETS	:=
+CLEAN_FILES	:=
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: all deps test test-unit bench clean
+
+all: $(ALL_TARGETS)
+
+deps:
+	@sh scripts/deps.sh
+
+test-unit: $(UNIT_TEST_BINS)
+	@set -e; for t in $(UNIT_TEST_BINS); do \
+		echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t --jobs 2; done
+
+bench: all
+	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t; done
+
+clean:
+	rm -rf $(BUILD) $(CLEAN_FILES)

@@ -1,0 +1,35 @@
+# The Kore module build/daybook.so, and build/test/daybook.so: the same
+# sources with AddressSanitizer, UBSan and the test-only routes, for the
+# integration tests.  Compiled with Kore's own feature flags so that struct
+# http_request has the layout the kore binary expects.
+
+MODULE_PKGS	:= libmariadb libsodium hiredis
+MODULE_CFLAGS	:= $(BASE_CFLAGS) -fPIC $(KORE_FEATURES) \
+		   $(shell pkg-config --cflags $(MODULE_PKGS))
+MODULE_LIBS	:= $(shell pkg-config --libs $(MODULE_PKGS))
+
+# Everything in src/ but the admin tool's own files; the engine in
+# src/mustache/ but its command-line program.
+MODULE_SRCS	:= $(filter-out src/migrate.c,$(wildcard src/*.c)) \
+		   $(filter-out $(MUSTACHE_CLI_SRCS),$(wildcard src/mustache/*.c))
+MODULE_OBJS	:= $(patsubst src/%.c,$(BUILD)/module/%.o,$(MODULE_SRCS))
+MODULE_TEST_OBJS := $(patsubst src/%.c,$(BUILD)/module-test/%.o,$(MODULE_SRCS))
+
+ALL_TARGETS	+= $(BUILD)/daybook.so $(BUILD)/test/daybook.so
+
+$(BUILD)/module/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MODULE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/module-test/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MODULE_CFLAGS) $(SAN) -DDBK_TEST_ROUTES -MMD -MP -c -o $@ $<
+
+$(BUILD)/daybook.so: $(MODULE_OBJS)
+	$(CC) -shared -o $@ $^ $(MODULE_LIBS)
+
+$(BUILD)/test/daybook.so: $(MODULE_TEST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SAN) -o $@ $^ $(MODULE_LIBS)
+
+-include $(MODULE_OBJS:.o=.d) $(MODULE_TEST_OBJS:.o=.d)

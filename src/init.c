@@ -1,0 +1,98 @@
+/*
+ * Start-up: the parent loads and checks the configuration, the assets and
+ * the templates once (so a bad setting or template stops daybook before it
+ * serves anything); every worker then opens its MariaDB pool and Redis link.
+ * Also the seccomp filter: what MariaDB Connector/C and hiredis need on top
+ * of Kore's own list.
+ */
+
+#include <sys/syscall.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <kore/seccomp.h>
+
+#include "daybook.h"
+
+int	dbk_init(int);
+void	kore_parent_configure(int, char **);
+void	kore_worker_teardown(void);
+
+struct dbk_config	dbk_cfg;
+
+KORE_SECCOMP_FILTER("daybook",
+	/* Sockets to MariaDB and Redis, and name lookups for their hosts. */
+	KORE_SYSCALL_ALLOW(socket),
+	KORE_SYSCALL_ALLOW(connect),
+	KORE_SYSCALL_ALLOW(bind),
+	KORE_SYSCALL_ALLOW(shutdown),
+	KORE_SYSCALL_ALLOW(getsockopt),
+	KORE_SYSCALL_ALLOW(getsockname),
+	KORE_SYSCALL_ALLOW(getpeername),
+	KORE_SYSCALL_ALLOW(sendmsg),
+	KORE_SYSCALL_ALLOW(sendmmsg),
+	KORE_SYSCALL_ALLOW(recvmsg),
+#if defined(SYS_poll)
+	KORE_SYSCALL_ALLOW(poll),
+#endif
+	KORE_SYSCALL_ALLOW(uname),
+	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(gettimeofday)
+);
+
+static const char *
+env_lookup(const char *name)
+{
+	return (getenv(name));
+}
+
+/* Runs once in the parent, before the workers are forked. */
+void
+kore_parent_configure(int argc, char **argv)
+{
+	char		error[256];
+
+	(void)argc;
+	(void)argv;
+
+	/* Log lines leave at once, also when stdout is a file or a pipe. */
+	(void)setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (dbk_config_load(&dbk_cfg, env_lookup) == -1) {
+		fprintf(stderr, "daybook: %s\n", dbk_cfg.error);
+		exit(1);
+	}
+
+	if (!dbk_assets_load(dbk_cfg.asset_dir, error, sizeof(error))) {
+		fprintf(stderr, "daybook: %s\n", error);
+		exit(1);
+	}
+
+	if (!dbk_view_load(dbk_cfg.template_dir, error, sizeof(error))) {
+		fprintf(stderr, "daybook: %s\n", error);
+		exit(1);
+	}
+}
+
+/* The module's onload: runs in every worker. */
+int
+dbk_init(int state)
+{
+	if (state != KORE_MODULE_LOAD)
+		return (KORE_RESULT_OK);
+
+	dbk_accesslog_worker_init();
+	dbk_db_worker_init();
+	dbk_cache_worker_init();
+
+	return (KORE_RESULT_OK);
+}
+
+void
+kore_worker_teardown(void)
+{
+	dbk_cache_worker_teardown();
+	dbk_db_worker_teardown();
+	dbk_accesslog_flush();
+}
