@@ -28,7 +28,9 @@ UNIT_TEST_BINS	:=
 BENCH_TARGETS	:=
 CLEAN_FILES	:=
 
-include $(sort $(wildcard mk/*.mk))
+# The engine's fragment first: the module builds its MUSTACHE_LIB_SRCS.
+include mk/mustache.mk
+include $(filter-out mk/mustache.mk,$(sort $(wildcard mk/*.mk)))
 
 .PHONY: all deps test test-unit bench clean
 

@@ -8,10 +8,10 @@ MODULE_CFLAGS	:= $(BASE_CFLAGS) -fPIC $(KORE_FEATURES) \
 		   $(shell pkg-config --cflags $(MODULE_PKGS))
 MODULE_LIBS	:= $(shell pkg-config --libs $(MODULE_PKGS))
 
-# Everything in src/ but the admin tool's own files; the engine in
-# src/mustache/ but its command-line program.
+# Everything in src/ but the admin tool's own files, and the engine
+# (MUSTACHE_LIB_SRCS, from mk/mustache.mk).
 MODULE_SRCS	:= $(filter-out src/migrate.c,$(wildcard src/*.c)) \
-		   $(filter-out $(MUSTACHE_CLI_SRCS),$(wildcard src/mustache/*.c))
+		   $(MUSTACHE_LIB_SRCS)
 MODULE_OBJS	:= $(patsubst src/%.c,$(BUILD)/module/%.o,$(MODULE_SRCS))
 MODULE_TEST_OBJS := $(patsubst src/%.c,$(BUILD)/module-test/%.o,$(MODULE_SRCS))
 

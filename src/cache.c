@@ -194,6 +194,29 @@ dbk_cache_send(struct dbk_cache *cache)
 		http_request_sleep(cache->req);
 }
 
+/*
+ * Send one command nobody waits for (cache fills, counters): its reply is
+ * dropped.  Does nothing when Redis is unavailable.
+ */
+void
+dbk_cache_fire(int argc, const char **argv, const size_t *argvlen)
+{
+	struct dbk_cache_op	*op;
+
+	if (redis.state != LINK_READY || redis.ac == NULL)
+		return;
+
+	op = kore_calloc(1, sizeof(*op));
+	op->deadline = kore_time_ms() + dbk_cfg.redis_timeout_ms;
+	op->sealed = 1;
+	op->slots[0].op = op;
+	TAILQ_INSERT_TAIL(&inflight, op, list);
+	if (redisAsyncCommandArgv(redis.ac, on_reply, &op->slots[0], argc,
+	    argv, argvlen) == REDIS_OK)
+		op->sent = 1;
+	op_maybe_complete(op);
+}
+
 int
 dbk_cache_pending(struct dbk_cache *cache)
 {

@@ -54,7 +54,7 @@ enum dbk_db_state {
 	DBK_DB_ERROR		/* failed: see error */
 };
 
-#define DBK_DB_RESULTS_MAX	8
+#define DBK_DB_RESULTS_MAX	128
 #define DBK_DB_ERROR_MAX	256
 
 struct dbk_db_conn;
@@ -73,6 +73,7 @@ struct dbk_db {
 	size_t			nresults;
 	u_int64_t		insert_id;
 
+	int			detached;	/* freed when done */
 	unsigned int		errcode;	/* MariaDB's, or 0 */
 	char			error[DBK_DB_ERROR_MAX];
 
@@ -85,6 +86,7 @@ void	dbk_db_init(struct dbk_db *, struct http_request *);
 int	dbk_db_query(struct dbk_db *, const char *,
 	    const struct dbk_sql_param *, size_t);
 int	dbk_db_pending(struct dbk_db *);
+void	dbk_db_fire(const char *, const struct dbk_sql_param *, size_t);
 void	dbk_db_clear(struct dbk_db *);
 void	dbk_db_cleanup(struct dbk_db *);
 void	dbk_db_logerror(struct dbk_db *, const char *);
@@ -151,6 +153,7 @@ void	dbk_cache_init(struct dbk_cache *, struct http_request *);
 int	dbk_cache_command(struct dbk_cache *, int, const char **,
 	    const size_t *);
 void	dbk_cache_send(struct dbk_cache *);
+void	dbk_cache_fire(int, const char **, const size_t *);
 int	dbk_cache_pending(struct dbk_cache *);
 void	dbk_cache_clear(struct dbk_cache *);
 void	dbk_cache_cleanup(struct dbk_cache *);
@@ -190,6 +193,7 @@ struct mustache_value;
 int	dbk_view_load(const char *, char *, size_t);
 int	dbk_view_exists(const char *);
 struct mustache_arena	*dbk_view_begin(struct mustache_value **);
+struct mustache_arena	*dbk_view_arena(void);
 struct mustache_value	*dbk_view_object(void);
 struct mustache_value	*dbk_view_list(void);
 void	dbk_view_push(struct mustache_value *, struct mustache_value *);

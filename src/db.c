@@ -76,7 +76,7 @@ static void	conn_drive(struct dbk_db_conn *, int);
 static int	conn_op_done(struct dbk_db_conn *);
 static void	conn_wait(struct dbk_db_conn *, int);
 static void	conn_set_idle(struct dbk_db_conn *);
-static void	conn_start_query(struct dbk_db_conn *, struct dbk_db *);
+static int	conn_start_query(struct dbk_db_conn *, struct dbk_db *);
 static void	conn_query_failed(struct dbk_db_conn *, const char *);
 static void	conn_query_done(struct dbk_db_conn *);
 static void	db_fail(struct dbk_db *, unsigned int, const char *);
@@ -175,8 +175,10 @@ dbk_db_query(struct dbk_db *db, const char *sql,
 {
 	u_int32_t	i;
 	size_t		len;
+	int		detached;
 
 	dbk_db_clear(db);
+	detached = db->detached;
 
 	if ((len = dbk_sql_length(sql, params, nparams)) == 0)
 		fatal("dbk_db_query: placeholders do not match: %s", sql);
@@ -189,14 +191,17 @@ dbk_db_query(struct dbk_db *db, const char *sql,
 
 	for (i = 0; i < pool_size; i++) {
 		if (pool[i].state == CONN_IDLE) {
-			conn_start_query(&pool[i], db);
+			conn_drive(&pool[i], conn_start_query(&pool[i], db));
+			/* A detached handle may be freed already. */
+			if (detached)
+				return (KORE_RESULT_OK);
 			goto sleep;
 		}
 	}
 
 	if (!pool_usable() && connect_failing) {
 		db_fail(db, 0, "MariaDB is unavailable");
-		return (KORE_RESULT_ERROR);
+		return (KORE_RESULT_ERROR);	/* db may be freed (detached) */
 	}
 	if (nwaiters >= dbk_cfg.db_queue_max) {
 		db_fail(db, 0, "too many queries waiting for MariaDB");
@@ -215,6 +220,23 @@ sleep:
 	}
 
 	return (db->state == DBK_DB_DONE ? KORE_RESULT_OK : KORE_RESULT_ERROR);
+}
+
+/*
+ * Send a query nobody waits for (a last-seen time, say).  Its handle
+ * belongs to the pool and is freed when the query ends; failures are
+ * logged.
+ */
+void
+dbk_db_fire(const char *sql, const struct dbk_sql_param *params,
+    size_t nparams)
+{
+	struct dbk_db	*db;
+
+	db = kore_calloc(1, sizeof(*db));
+	dbk_db_init(db, NULL);
+	db->detached = 1;
+	(void)dbk_db_query(db, sql, params, nparams);
 }
 
 /* Is a query still on its way? */
@@ -272,8 +294,9 @@ dbk_db_cleanup(struct dbk_db *db)
 void
 dbk_db_logerror(struct dbk_db *db, const char *what)
 {
-	kore_log(LOG_NOTICE, "db: %s: %s (%u)", what,
-	    db->error[0] ? db->error : "unknown error", db->errcode);
+	kore_log(LOG_NOTICE, "db: %s: %s (state %d, code %u)", what,
+	    db->error[0] ? db->error : "no error recorded", db->state,
+	    db->errcode);
 }
 
 /*
@@ -344,10 +367,14 @@ conn_connect(struct dbk_db_conn *conn)
 static void
 conn_close(struct dbk_db_conn *conn, const char *reason)
 {
+	char		why[DBK_DB_ERROR_MAX];
 	int		was_connecting;
 
+	/* reason may point into conn->mysql, which goes away below. */
+	(void)kore_strlcpy(why, reason ? reason : "connection closed",
+	    sizeof(why));
 	if (conn->db != NULL)
-		db_fail(conn->db, 0, reason ? reason : "connection closed");
+		db_fail(conn->db, 0, why);
 	conn->db = NULL;
 
 	was_connecting = (conn->state == CONN_CONNECTING);
@@ -374,7 +401,7 @@ conn_close(struct dbk_db_conn *conn, const char *reason)
 		conn->retry_ms = conn->retry_ms ?
 		    MIN(conn->retry_ms * 2, RETRY_MAX_MS) : RETRY_MIN_MS;
 		if (!pool_usable())
-			outage_begin(reason);
+			outage_begin(why);
 	} else {
 		conn->retry_ms = 0;
 	}
@@ -439,16 +466,31 @@ conn_handle(void *arg, int error)
 /*
  * Status is what the last _start/_cont returned.  Finish operations that
  * completed, start the ones that follow, and wait for the socket when the
- * library asks for it.
+ * library asks for it.  A connection that became idle takes the next
+ * waiting query here, and only here, so that no operation is started while
+ * another one on the same connection is being finished.
  */
 static void
 conn_drive(struct dbk_db_conn *conn, int status)
 {
-	while (status == 0 && conn->op != OP_NONE)
-		status = conn_op_done(conn);
+	struct dbk_db	*db;
 
-	if (conn->op != OP_NONE)
-		conn_wait(conn, status);
+	for (;;) {
+		while (status == 0 && conn->op != OP_NONE)
+			status = conn_op_done(conn);
+
+		if (conn->op != OP_NONE) {
+			conn_wait(conn, status);
+			return;
+		}
+		if (conn->state != CONN_IDLE ||
+		    (db = TAILQ_FIRST(&waiters)) == NULL)
+			return;
+
+		TAILQ_REMOVE(&waiters, db, wait);
+		nwaiters--;
+		status = conn_start_query(conn, db);
+	}
 }
 
 /*
@@ -545,42 +587,33 @@ conn_wait(struct dbk_db_conn *conn, int status)
 	kore_platform_event_schedule(fd, interest | EPOLLRDHUP, 0, conn);
 }
 
-/* Back in the pool; hand it to the first waiter, if any. */
+/*
+ * Back in the pool (conn_drive() hands it to a waiting query).  Watch the
+ * idle socket meanwhile: readable while idle means the server left.
+ */
 static void
 conn_set_idle(struct dbk_db_conn *conn)
 {
-	struct dbk_db	*db;
-
 	conn->state = CONN_IDLE;
 	conn->op = OP_NONE;
 	conn->wait_status = 0;
-
-	if ((db = TAILQ_FIRST(&waiters)) != NULL) {
-		TAILQ_REMOVE(&waiters, db, wait);
-		nwaiters--;
-		conn_start_query(conn, db);
-		return;
-	}
-
-	/* Watch the idle socket: readable now means the server left. */
 	conn->fd = mysql_get_socket(conn->mysql);
 	kore_platform_event_schedule(conn->fd, EPOLLIN | EPOLLRDHUP, 0, conn);
 }
 
-static void
+/* Send db's query; returns the library's status (drive it). */
+static int
 conn_start_query(struct dbk_db_conn *conn, struct dbk_db *db)
 {
-	int		status;
-
 	conn->state = CONN_BUSY;
 	conn->db = db;
 	db->conn = conn;
 	db->state = DBK_DB_RUNNING;
-
+	conn->ret_res = NULL;
 	conn->op = OP_QUERY;
-	status = mysql_real_query_start(&conn->ret_int, conn->mysql,
-	    db->sql, db->sql_len);
-	conn_drive(conn, status);
+
+	return (mysql_real_query_start(&conn->ret_int, conn->mysql,
+	    db->sql, db->sql_len));
 }
 
 /* A statement failed: the query fails and the connection is replaced. */
@@ -612,7 +645,8 @@ static void
 db_fail(struct dbk_db *db, unsigned int code, const char *why)
 {
 	db->errcode = code;
-	(void)kore_strlcpy(db->error, why, sizeof(db->error));
+	(void)kore_strlcpy(db->error, why[0] ? why : "query failed",
+	    sizeof(db->error));
 	db->conn = NULL;
 	db_finish(db, DBK_DB_ERROR);
 }
@@ -621,6 +655,13 @@ static void
 db_finish(struct dbk_db *db, enum dbk_db_state state)
 {
 	db->state = state;
+	if (db->detached) {
+		if (state == DBK_DB_ERROR)
+			dbk_db_logerror(db, "background query");
+		dbk_db_clear(db);
+		kore_free(db);
+		return;
+	}
 	if (db->req != NULL)
 		http_request_wakeup(db->req);
 }

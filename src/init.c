@@ -13,7 +13,10 @@
 
 #include <kore/seccomp.h>
 
+#include <sodium.h>
+
 #include "daybook.h"
+#include "page.h"
 
 int	dbk_init(int);
 void	kore_parent_configure(int, char **);
@@ -38,7 +41,20 @@ KORE_SECCOMP_FILTER("daybook",
 #endif
 	KORE_SYSCALL_ALLOW(uname),
 	KORE_SYSCALL_ALLOW(newfstatat),
-	KORE_SYSCALL_ALLOW(gettimeofday)
+	KORE_SYSCALL_ALLOW(gettimeofday),
+
+	/*
+	 * Task threads (argon2id): glibc tries clone3 first and falls back
+	 * to clone (which Kore's task filter allows) on ENOSYS; new threads
+	 * register rseq.
+	 */
+#if defined(SYS_clone3)
+	KORE_SYSCALL_DENY(clone3, ENOSYS),
+#endif
+#if defined(SYS_rseq)
+	KORE_SYSCALL_ALLOW(rseq),
+#endif
+	KORE_SYSCALL_ALLOW(madvise)
 );
 
 static const char *
@@ -59,6 +75,11 @@ kore_parent_configure(int argc, char **argv)
 	/* Log lines leave at once, also when stdout is a file or a pipe. */
 	(void)setvbuf(stdout, NULL, _IOLBF, 0);
 
+	if (sodium_init() == -1) {
+		fprintf(stderr, "daybook: libsodium failed to start\n");
+		exit(1);
+	}
+
 	if (dbk_config_load(&dbk_cfg, env_lookup) == -1) {
 		fprintf(stderr, "daybook: %s\n", dbk_cfg.error);
 		exit(1);
@@ -73,6 +94,8 @@ kore_parent_configure(int argc, char **argv)
 		fprintf(stderr, "daybook: %s\n", error);
 		exit(1);
 	}
+
+	dbk_auth_prepare();
 }
 
 /* The module's onload: runs in every worker. */
@@ -85,6 +108,7 @@ dbk_init(int state)
 	dbk_accesslog_worker_init();
 	dbk_db_worker_init();
 	dbk_cache_worker_init();
+	dbk_cache_gen_worker_init();
 
 	return (KORE_RESULT_OK);
 }

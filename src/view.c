@@ -61,6 +61,13 @@ dbk_view_begin(struct mustache_value **root)
 	return (arena);
 }
 
+/* The arena of the context under construction (for borrowed strings). */
+struct mustache_arena *
+dbk_view_arena(void)
+{
+	return (arena);
+}
+
 /* Shorthands that abort on exhaustion (the arena grows with malloc). */
 void
 dbk_view_set_str(struct mustache_value *obj, const char *key,

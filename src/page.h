@@ -1,0 +1,38 @@
+/*
+ * What the page handlers share: the page context (user, CSRF token, flash),
+ * the redirect to the login page, form validators, login limiting.
+ */
+
+#ifndef DBK_PAGE_H
+#define DBK_PAGE_H
+
+#include "daybook.h"
+#include "session.h"
+
+struct mustache_value	*dbk_page_context(struct http_request *,
+			    struct dbk_auth *, const char *);
+void	dbk_page_login_redirect(struct http_request *);
+int	dbk_page_is_post(struct http_request *);
+void	dbk_page_today(char *);
+void	dbk_urlencode(struct kore_buf *, const char *);
+int	dbk_form_multiline(struct http_request *, const char *, char **,
+	    size_t *);
+
+void	dbk_auth_prepare(void);
+
+/* Kore validators for conf/routes.conf. */
+int	v_text(struct http_request *, char *);
+int	v_token(struct http_request *, char *);
+
+/* Login limiting: Redis counters, this worker's memory when Redis is down. */
+#define DBK_LIMIT_WINDOW	900
+
+void	dbk_limit_queue(struct dbk_cache *, const char *, const char *,
+	    int *);
+int	dbk_limit_check(struct dbk_cache *, const char *, const char *,
+	    int, int *);
+void	dbk_limit_fail(struct dbk_cache *, const char *, const char *);
+void	dbk_limit_clear(struct dbk_cache *, const char *);
+void	dbk_client_ip(struct http_request *, char *, size_t);
+
+#endif
