@@ -14,7 +14,10 @@ MODULE_SRCS	:= $(filter-out src/migrate.c,$(wildcard src/*.c)) \
 		   $(MUSTACHE_LIB_SRCS)
 MODULE_OBJS	:= $(patsubst src/%.c,$(BUILD)/module/%.o,$(MODULE_SRCS))
 MODULE_TEST_OBJS := $(patsubst src/%.c,$(BUILD)/module-test/%.o,$(MODULE_SRCS))
+MODULE_BENCH_OBJS := $(patsubst src/%.c,$(BUILD)/module-bench/%.o,$(MODULE_SRCS))
 
+# build/bench/daybook.so: optimised like the release, plus the test routes
+# (the benchmark's /__test/kv page).
 ALL_TARGETS	+= $(BUILD)/daybook.so $(BUILD)/test/daybook.so
 
 $(BUILD)/module/%.o: src/%.c
@@ -25,6 +28,14 @@ $(BUILD)/module-test/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(MODULE_CFLAGS) $(SAN) -DDBK_TEST_ROUTES -MMD -MP -c -o $@ $<
 
+$(BUILD)/module-bench/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MODULE_CFLAGS) -DDBK_TEST_ROUTES -MMD -MP -c -o $@ $<
+
+$(BUILD)/bench/daybook.so: $(MODULE_BENCH_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -o $@ $^ $(MODULE_LIBS)
+
 $(BUILD)/daybook.so: $(MODULE_OBJS)
 	$(CC) -shared -o $@ $^ $(MODULE_LIBS)
 
@@ -32,4 +43,13 @@ $(BUILD)/test/daybook.so: $(MODULE_TEST_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared $(SAN) -o $@ $^ $(MODULE_LIBS)
 
--include $(MODULE_OBJS:.o=.d) $(MODULE_TEST_OBJS:.o=.d)
+-include $(MODULE_OBJS:.o=.d) $(MODULE_TEST_OBJS:.o=.d) \
+    $(MODULE_BENCH_OBJS:.o=.d)
+
+# Unit tests of the module's pure parts.
+$(BUILD)/unit/test_sql: tests/unit/test_sql.c src/sql.c src/sql.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ tests/unit/test_sql.c src/sql.c \
+	    -lcriterion
+
+UNIT_TEST_BINS	+= $(BUILD)/unit/test_sql

@@ -207,6 +207,16 @@ dbk_form_multiline(struct http_request *req, const char *name, char **out,
 	return (0);
 }
 
+/* Every path no other route takes (the last route in conf/routes.conf). */
+int
+page_not_found(struct http_request *req)
+{
+	(void)dbk_request_get(req, 0);
+	dbk_respond_error(req, HTTP_STATUS_NOT_FOUND);
+
+	return (KORE_RESULT_OK);
+}
+
 /* Any text a form may send: valid UTF-8, at most TEXT_MAX bytes. */
 int
 v_text(struct http_request *req, char *data)

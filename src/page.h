@@ -19,6 +19,7 @@ int	dbk_form_multiline(struct http_request *, const char *, char **,
 	    size_t *);
 
 void	dbk_auth_prepare(void);
+int	page_not_found(struct http_request *);
 
 /* Kore validators for conf/routes.conf. */
 int	v_text(struct http_request *, char *);

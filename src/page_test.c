@@ -9,6 +9,7 @@
 
 int	page_test_sleep(struct http_request *);
 int	page_test_stats(struct http_request *);
+int	page_test_kv(struct http_request *);
 
 enum sleep_state {
 	SLEEP_START,
@@ -95,6 +96,91 @@ page_test_stats(struct http_request *req)
 	kore_buf_cleanup(&buf);
 
 	return (KORE_RESULT_OK);
+}
+
+enum kv_state {
+	KV_START,
+	KV_WAIT,
+	KV_ANSWER
+};
+
+static int	kv_start(struct http_request *);
+static int	kv_wait(struct http_request *);
+static int	kv_answer(struct http_request *);
+
+static struct http_state	kv_states[] = {
+	{ "KV_START",	kv_start },
+	{ "KV_WAIT",	kv_wait },
+	{ "KV_ANSWER",	kv_answer },
+};
+
+/*
+ * GET /__test/kv: one Redis key and one MariaDB row, asked at once, in a
+ * small HTML page: the benchmark's "page with data".
+ */
+int
+page_test_kv(struct http_request *req)
+{
+	(void)dbk_request_get(req, 0);
+
+	return (http_state_run(kv_states,
+	    sizeof(kv_states) / sizeof(kv_states[0]), req));
+}
+
+static int
+kv_start(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	static const char	*get[] = { "GET", "dbk:bench:kv" };
+	static const size_t	getlen[] = { 3, 12 };
+
+	(void)dbk_db_query(&r->db, "SELECT id, display_name FROM users "
+	    "ORDER BY id LIMIT 1", NULL, 0);
+	(void)dbk_cache_command(&r->cache, 2, get, getlen);
+	dbk_cache_send(&r->cache);
+	req->fsm_state = KV_WAIT;
+
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+kv_wait(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+
+	if (dbk_db_pending(&r->db) || dbk_cache_pending(&r->cache)) {
+		http_request_sleep(req);
+		return (HTTP_STATE_RETRY);
+	}
+	req->fsm_state = KV_ANSWER;
+
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+kv_answer(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct dbk_cache_reply	*reply = &r->cache.replies[0];
+	struct kore_buf		buf;
+	MYSQL_ROW		row;
+
+	if (r->db.state != DBK_DB_DONE) {
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (HTTP_STATE_COMPLETE);
+	}
+	row = dbk_db_row(&r->db, 0, NULL);
+
+	kore_buf_init(&buf, 256);
+	kore_buf_appendf(&buf, "<!doctype html><title>kv</title>"
+	    "<p>redis: %s</p><p>mariadb: %s</p>\n",
+	    reply->type == DBK_REPLY_STRING ? "hit" : "miss",
+	    row != NULL ? "row" : "none");
+	dbk_respond_buf(req, HTTP_STATUS_OK, "text/html; charset=utf-8",
+	    &buf);
+	kore_buf_cleanup(&buf);
+
+	return (HTTP_STATE_COMPLETE);
 }
 
 #endif

@@ -138,7 +138,10 @@ void	dbk_days_to_date(int64_t days, struct dbk_date *out);
  */
 int	dbk_weekday(const struct dbk_date *date);
 
-/* Returns <0, 0 or >0 as a is before, the same as or after b (year, month, day). */
+/*
+ * Returns -1, 0 or 1 as *a is before, the same day as or after *b (compared
+ * by year, then month, then day).
+ */
 int	dbk_date_cmp(const struct dbk_date *a, const struct dbk_date *b);
 
 /*
