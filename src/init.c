@@ -54,6 +54,26 @@ KORE_SECCOMP_FILTER("daybook",
 #if defined(SYS_rseq)
 	KORE_SYSCALL_ALLOW(rseq),
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * Test builds only: AddressSanitizer's bookkeeping for new threads,
+	 * and LeakSanitizer's check at exit, which stops the world with a
+	 * ptrace-ing helper thread (a killed helper would hang the worker).
+	 */
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(sched_getaffinity),
+	KORE_SYSCALL_ALLOW(clone),
+	KORE_SYSCALL_ALLOW(ptrace),
+	KORE_SYSCALL_ALLOW(wait4),
+	KORE_SYSCALL_ALLOW(prctl),
+	KORE_SYSCALL_ALLOW(sched_yield),
+	KORE_SYSCALL_ALLOW(tgkill),
+	KORE_SYSCALL_ALLOW(getppid),
+	KORE_SYSCALL_ALLOW(getdents64),
+#if defined(SYS_getdents)
+	KORE_SYSCALL_ALLOW(getdents),
+#endif
+#endif
 	KORE_SYSCALL_ALLOW(madvise)
 );
 

@@ -148,6 +148,7 @@ dbk_view_respond(struct http_request *req, int status, const char *name,
 		fatal("view: no template %s", name);
 
 	dbk_view_set_cstr(root, "css_url", dbk_asset_url("daybook.css"));
+	dbk_view_set_cstr(root, "icon_url", dbk_asset_url("favicon.svg"));
 
 	mustache_buf_reset(&out);
 	if (mustache_render(t, root, &out, &err) == -1) {
