@@ -1,7 +1,7 @@
 /*
- * daybook-admin: schema migrations, seeding, accounts and status from the
- * command line.  Connection settings are the DAYBOOK_* environment
- * variables the server uses (see config.h).
+ * daybook-admin: schema migrations, seeding, accounts, administrators, the
+ * nightly report and status from the command line.  Connection settings
+ * are the DAYBOOK_* environment variables the server uses (see config.h).
  */
 
 #include <stdarg.h>
@@ -23,6 +23,15 @@ static const char usage_text[] =
     "                          standard input (one line, at least 8 characters)\n"
     "  status                  schema version, pending migrations and counts of\n"
     "                          users, tasks and sessions\n"
+    "  report [--date YYYY-MM-DD] [--format text|csv|json]\n"
+    "                          the tasks every account completed on that day\n"
+    "                          (default: yesterday) in $DAYBOOK_REPORT_TZ;\n"
+    "                          stores the report (replacing one for the same\n"
+    "                          date) and prints it\n"
+    "  set-admin EMAIL on|off  make an account an administrator or not\n"
+    "  reset-password EMAIL    print a one-time password reset link\n"
+    "                          ($DAYBOOK_BASE_URL/password/reset?token=...),\n"
+    "                          valid 30 minutes; older unused links stop working\n"
     "  help                    show this text\n"
     "\n"
     "MariaDB settings come from DAYBOOK_DB_HOST, DAYBOOK_DB_PORT, DAYBOOK_DB_SOCKET,\n"
@@ -65,6 +74,12 @@ check_arguments(const char *cmd, int argc, char **argv)
 		return (dbk_admin_seed_check(argc, argv));
 	if (strcmp(cmd, "create-user") == 0)
 		return (dbk_admin_create_user_check(argc, argv));
+	if (strcmp(cmd, "report") == 0)
+		return (dbk_admin_report_check(argc, argv));
+	if (strcmp(cmd, "set-admin") == 0)
+		return (dbk_admin_set_admin_check(argc, argv));
+	if (strcmp(cmd, "reset-password") == 0)
+		return (dbk_admin_reset_password_check(argc, argv));
 	fprintf(stderr, "daybook-admin: unknown command '%s' (see "
 	    "daybook-admin help)\n", cmd);
 	return (ADMIN_USAGE);
@@ -81,6 +96,12 @@ run_command(const struct dbk_config *cfg, MYSQL *db, int argc, char **argv)
 		return (dbk_admin_seed(db, argc, argv));
 	if (strcmp(cmd, "create-user") == 0)
 		return (dbk_admin_create_user(db, argc, argv));
+	if (strcmp(cmd, "report") == 0)
+		return (dbk_admin_report(cfg, db, argc, argv));
+	if (strcmp(cmd, "set-admin") == 0)
+		return (dbk_admin_set_admin(db, argc, argv));
+	if (strcmp(cmd, "reset-password") == 0)
+		return (dbk_admin_reset_password(cfg, db, argc, argv));
 	return (dbk_admin_status(cfg, db));
 }
 

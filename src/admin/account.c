@@ -1,0 +1,192 @@
+/*
+ * daybook-admin: set-admin and reset-password.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+
+#define EMAIL_ROOM	255
+#define TOKEN_BYTES	32
+#define RESET_MINUTES	30
+
+int
+dbk_admin_set_admin_check(int argc, char **argv)
+{
+	char	email[EMAIL_ROOM];
+
+	if (argc != 3 || (strcmp(argv[2], "on") != 0 &&
+	    strcmp(argv[2], "off") != 0)) {
+		dbk_admin_fail("set-admin", "usage: daybook-admin set-admin "
+		    "EMAIL on|off");
+		return (ADMIN_USAGE);
+	}
+	if (dbk_admin_email_normalize(argv[1], email, sizeof(email)) == -1) {
+		dbk_admin_fail("set-admin", "not a valid email address");
+		return (ADMIN_USAGE);
+	}
+	return (ADMIN_OK);
+}
+
+/* Set users.is_admin of id to on; the audit row goes with it. */
+static int
+store_admin_flag(MYSQL *db, unsigned long long id, int on, int was,
+    char *err, size_t errlen)
+{
+	static const char	sql[] = "UPDATE users SET is_admin = ? "
+	    "WHERE id = ?";
+	struct dbk_sql_param	p[2] = {
+		DBK_SQL_P_INT(on),
+		DBK_SQL_P_INT(id),
+	};
+	char			detail[64];
+
+	if (dbk_admin_exec(db, sql, p, 2, NULL, err, errlen) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "is_admin %d -> %d", was, on);
+	return (dbk_admin_audit(db, on ? "set-admin on" : "set-admin off", id,
+	    detail, err, errlen));
+}
+
+int
+dbk_admin_set_admin(MYSQL *db, int argc, char **argv)
+{
+	char			email[EMAIL_ROOM], err[ADMIN_ERROR_MAX];
+	unsigned long long	id;
+	int			on, was, found;
+
+	(void)argc;
+	(void)dbk_admin_email_normalize(argv[1], email, sizeof(email));
+	on = strcmp(argv[2], "on") == 0;
+	if (dbk_admin_begin(db, err, sizeof(err)) == -1)
+		goto fail;
+	if ((found = dbk_admin_find_user(db, email, &id, &was, err,
+	    sizeof(err))) == -1)
+		goto fail;
+	if (found == 0) {
+		dbk_admin_rollback(db);
+		dbk_admin_fail("set-admin", "no account with email %s", email);
+		return (ADMIN_FAILED);
+	}
+	if (store_admin_flag(db, id, on, was, err, sizeof(err)) == -1 ||
+	    dbk_admin_commit(db, err, sizeof(err)) == -1)
+		goto fail;
+	printf("set-admin: %s %s an administrator\n", email,
+	    on == was ? (on ? "was already" : "was already not") :
+	    (on ? "is now" : "is no longer"));
+	return (ADMIN_OK);
+fail:
+	dbk_admin_rollback(db);
+	dbk_admin_fail("set-admin", "%s", err);
+	return (ADMIN_FAILED);
+}
+
+int
+dbk_admin_reset_password_check(int argc, char **argv)
+{
+	char	email[EMAIL_ROOM];
+
+	if (argc != 2) {
+		dbk_admin_fail("reset-password", "usage: daybook-admin "
+		    "reset-password EMAIL");
+		return (ADMIN_USAGE);
+	}
+	if (dbk_admin_email_normalize(argv[1], email, sizeof(email)) == -1) {
+		dbk_admin_fail("reset-password", "not a valid email address");
+		return (ADMIN_USAGE);
+	}
+	return (ADMIN_OK);
+}
+
+/*
+ * Replace the unused links of account id by one for the token whose
+ * SHA-256 is hash, valid RESET_MINUTES; with its audit row.
+ */
+static int
+store_reset(MYSQL *db, unsigned long long id,
+    const unsigned char hash[crypto_hash_sha256_BYTES], char *err,
+    size_t errlen)
+{
+	static const char	voids[] = "DELETE FROM password_resets WHERE "
+	    "user_id = ? AND used_at IS NULL";
+	static const char	adds[] = "INSERT INTO password_resets "
+	    "(token_hash, user_id, created_at, expires_at) VALUES (?, ?, "
+	    "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)";
+	struct dbk_sql_param	pv[1] = { DBK_SQL_P_INT(id) };
+	struct dbk_sql_param	pa[3] = {
+		DBK_SQL_P_BLOB(hash, crypto_hash_sha256_BYTES),
+		DBK_SQL_P_INT(id),
+		DBK_SQL_P_INT(RESET_MINUTES),
+	};
+	unsigned long long	voided;
+	char			detail[64];
+
+	if (dbk_admin_exec(db, voids, pv, 1, &voided, err, errlen) == -1 ||
+	    dbk_admin_exec(db, adds, pa, 3, NULL, err, errlen) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "link valid %d minutes, %llu "
+	    "older unused voided", RESET_MINUTES, voided);
+	return (dbk_admin_audit(db, "reset-password", id, detail, err,
+	    errlen));
+}
+
+/* base_url without its trailing slashes: the length to print. */
+static int
+base_length(const char *base_url)
+{
+	size_t	len = strlen(base_url);
+
+	while (len > 0 && base_url[len - 1] == '/')
+		len--;
+	return (len > 4096 ? 4096 : (int)len);
+}
+
+int
+dbk_admin_reset_password(const struct dbk_config *cfg, MYSQL *db, int argc,
+    char **argv)
+{
+	unsigned char		token[TOKEN_BYTES];
+	unsigned char		hash[crypto_hash_sha256_BYTES];
+	char			hex[TOKEN_BYTES * 2 + 1];
+	char			email[EMAIL_ROOM], err[ADMIN_ERROR_MAX];
+	unsigned long long	id;
+	int			found, status = ADMIN_FAILED;
+
+	(void)argc;
+	(void)dbk_admin_email_normalize(argv[1], email, sizeof(email));
+	if (sodium_init() < 0) {
+		dbk_admin_fail("reset-password", "libsodium unavailable");
+		return (ADMIN_FAILED);
+	}
+	randombytes_buf(token, sizeof(token));
+	crypto_hash_sha256(hash, token, sizeof(token));
+	if (dbk_admin_begin(db, err, sizeof(err)) == -1)
+		goto fail;
+	if ((found = dbk_admin_find_user(db, email, &id, NULL, err,
+	    sizeof(err))) == -1)
+		goto fail;
+	if (found == 0) {
+		dbk_admin_rollback(db);
+		dbk_admin_fail("reset-password", "no account with email %s",
+		    email);
+		goto out;
+	}
+	if (store_reset(db, id, hash, err, sizeof(err)) == -1 ||
+	    dbk_admin_commit(db, err, sizeof(err)) == -1)
+		goto fail;
+	(void)sodium_bin2hex(hex, sizeof(hex), token, sizeof(token));
+	printf("%.*s/password/reset?token=%s\n", base_length(cfg->base_url),
+	    cfg->base_url, hex);
+	sodium_memzero(hex, sizeof(hex));
+	status = ADMIN_OK;
+	goto out;
+fail:
+	dbk_admin_rollback(db);
+	dbk_admin_fail("reset-password", "%s", err);
+out:
+	sodium_memzero(token, sizeof(token));
+	return (status);
+}

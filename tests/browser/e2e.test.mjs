@@ -1,0 +1,312 @@
+// End-to-end test of daybook in a real headless Chromium with JavaScript
+// disabled: sign up -> add three tasks in one go -> complete one ->
+// screenshots (desktop and phone) -> log out.
+//
+//   DAYBOOK_TEST_URL   server to test (default http://127.0.0.1:8081)
+//   CHROMIUM           browser binary (default /usr/bin/chromium)
+//   DAYBOOK_BROWSER_TIMEOUT_MS  bound of every wait (default 15000)
+//
+// Run with `node --test e2e.test.mjs` (or `make test-browser` from the
+// repository root, which starts a server when needed).  Screenshots go to
+// tests/output/tasks.png and tests/output/tasks-phone.png.
+//
+// No fixed sleeps: every wait is one of Playwright's bounded waits.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = (process.env.DAYBOOK_TEST_URL || 'http://127.0.0.1:8081')
+    .replace(/\/+$/, '');
+const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.DAYBOOK_BROWSER_TIMEOUT_MS) || 15000;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const OUTPUT_DIR = path.resolve(HERE, '..', 'output');
+
+const LAUNCH_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 800 };
+
+// One person per run, so the test can run again against the same database.
+const RUN_ID = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+const EMAIL = `browser-${RUN_ID}@example.com`;
+const DISPLAY_NAME = `Browser ${RUN_ID}`;
+const PASSWORD = `pw-${randomBytes(9).toString('base64url')}`;
+const TITLES = [
+	`Water the plants ${RUN_ID}`,
+	`Write the weekly report ${RUN_ID}`,
+	`Call the plumber ${RUN_ID}`,
+];
+const COMPLETED_TITLE = TITLES[1];
+
+let browser;
+let context;
+let page;
+// Everything the page reported that counts as a failure: console errors
+// (Chromium reports CSP violations there), page errors, failed requests and
+// HTTP error responses.
+const problems = [];
+// Things worth a look that do not fail the run (printed as diagnostics).
+const notes = new Set();
+
+// Records the page's console errors, page errors, failed requests and
+// error responses into `into`.
+function watchPage(target, into)
+{
+	target.on('console', (msg) => {
+		const where = msg.location()?.url || '';
+		if (msg.type() !== 'error' && !(msg.type() === 'warning' &&
+		    /Content.Security.Policy/i.test(msg.text())))
+			return;
+		// Chromium asks every site for /favicon.ico on its own and logs
+		// the 404; daybook has no icon (yet): noted, not a failure.
+		if (new URL(where, BASE_URL).pathname === '/favicon.ico' &&
+		    / 404 /.test(msg.text())) {
+			notes.add(`${where}: ${msg.text()}`);
+			return;
+		}
+		into.push(`console ${msg.type()}: ${msg.text()} (${where})`);
+	});
+	target.on('pageerror', (err) => into.push(`page error: ${err.message}`));
+	target.on('requestfailed', (req) => into.push(
+	    `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+	target.on('response', (resp) => {
+		if (resp.status() >= 400)
+			into.push(`HTTP ${resp.status()}: ${resp.request().method()} ${resp.url()}`);
+	});
+}
+
+async function newContext(options = {})
+{
+	const ctx = await browser.newContext({
+		javaScriptEnabled: false,
+		viewport: DESKTOP,
+		...options,
+	});
+	ctx.setDefaultTimeout(TIMEOUT_MS);
+	ctx.setDefaultNavigationTimeout(TIMEOUT_MS);
+	return ctx;
+}
+
+// Clicks `button` (a form submit) and waits, bounded, for the page that
+// the POST -> 303 -> GET round trip lands on.  Asserts the redirect chain
+// and that the final page is `expectPath` with status 200.
+async function submitAndFollow(button, expectPath)
+{
+	const landed = page.waitForResponse((resp) =>
+	    resp.request().isNavigationRequest() &&
+	    resp.request().method() === 'GET' &&
+	    resp.request().redirectedFrom()?.method() === 'POST',
+	    { timeout: TIMEOUT_MS });
+	await button.click();
+	const resp = await landed;
+	const post = await resp.request().redirectedFrom().response();
+	assert.equal(post.status(), 303, `POST ${post.url()} answered ${post.status()}, not 303`);
+	assert.equal(resp.status(), 200, `GET ${resp.url()} answered ${resp.status()}`);
+	await page.waitForURL((url) => url.pathname === expectPath,
+	    { waitUntil: 'load', timeout: TIMEOUT_MS });
+}
+
+// The text of the flash region, whitespace collapsed.
+async function flashText()
+{
+	const text = await page.getByRole('status').first().textContent();
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+// Accessible name of a per-task button: the visible verb, then the task's
+// title from visually hidden text (Chromium may put a space between them).
+function taskButtonName(verb, title)
+{
+	const quoted = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`^${verb}\\s*:\\s*${quoted}$`);
+}
+
+function section(name)
+{
+	return page.getByRole('region', { name, exact: true });
+}
+
+before(async () => {
+	await mkdir(OUTPUT_DIR, { recursive: true });
+	browser = await chromium.launch({
+		executablePath: EXECUTABLE,
+		headless: true,
+		args: LAUNCH_ARGS,
+		timeout: TIMEOUT_MS,
+	});
+	context = await newContext();
+	page = await context.newPage();
+	watchPage(page, problems);
+});
+
+after(async () => {
+	await context?.close();
+	await browser?.close();
+});
+
+test('JavaScript is off in the test context', async () => {
+	// Ground for the whole run: a page script must not run.
+	const probe = await context.newPage();
+	await probe.route('http://daybook.invalid/js-probe', (route) =>
+	    route.fulfill({
+		contentType: 'text/html',
+		body: '<title>off</title><script>document.title = "on"</script>',
+	    }));
+	await probe.goto('http://daybook.invalid/js-probe');
+	assert.equal(await probe.title(), 'off');
+	await probe.close();
+});
+
+test('the console listener sees a CSP violation', async () => {
+	// Proves that "no CSP violations" below can fail: daybook's own CSP
+	// header on a synthetic page with an inline style must be reported.
+	const resp = await page.request.get(`${BASE_URL}/login`,
+	    { timeout: TIMEOUT_MS });
+	const csp = resp.headers()['content-security-policy'];
+	assert.ok(csp, 'GET /login has no Content-Security-Policy header');
+	assert.match(csp, /default-src 'none'/);
+
+	const probe = await context.newPage();
+	const seen = [];
+	watchPage(probe, seen);
+	const url = 'http://daybook.invalid/csp-probe';
+	await probe.route(url, (route) => route.fulfill({
+		contentType: 'text/html',
+		headers: { 'content-security-policy': csp },
+		body: '<style>p { color: red }</style><p>probe</p>',
+	}));
+	const reported = probe.waitForEvent('console', {
+		predicate: (msg) => /Content.Security.Policy/i.test(msg.text()),
+		timeout: TIMEOUT_MS,
+	});
+	await probe.goto(url);
+	await reported;
+	assert.ok(seen.some((line) => /Content.Security.Policy/i.test(line)),
+	    'a CSP violation did not reach the problem list');
+	await probe.close();
+});
+
+test('sign up, add three tasks, complete one, log out', async (t) => {
+	let failed = '';
+	// Each step runs only if the ones before it passed, so one failure
+	// does not become a cascade of timeouts.
+	async function step(name, fn)
+	{
+		await t.test(name, { skip: failed ? `after failed step: ${failed}` : false },
+		    async () => {
+			try {
+				await fn();
+			} catch (err) {
+				failed = name;
+				throw err;
+			}
+		    });
+	}
+
+	await step('sign up lands on /tasks', async () => {
+		const resp = await page.goto(`${BASE_URL}/signup`);
+		assert.equal(resp.status(), 200);
+		await page.getByLabel('Email').fill(EMAIL);
+		await page.getByLabel('Display name').fill(DISPLAY_NAME);
+		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+		await page.getByLabel('Repeat password').fill(PASSWORD);
+		await submitAndFollow(page.getByRole('button', { name: 'Sign up' }),
+		    '/tasks');
+		assert.equal(await page.getByRole('heading', { level: 1 }).textContent(),
+		    'Tasks');
+		// Logged in: the header shows who and offers "Log out".
+		assert.match(await page.locator('header').textContent(),
+		    new RegExp(DISPLAY_NAME));
+		await page.getByRole('button', { name: 'Log out' }).waitFor();
+	});
+
+	await step('three lines in one go become three open tasks', async () => {
+		const box = page.getByLabel('New tasks, one per line');
+		await box.fill(`${TITLES[0]}\n\n  ${TITLES[1]}  \n${TITLES[2]}\n`);
+		await submitAndFollow(page.getByRole('button', { name: 'Add', exact: true }),
+		    '/tasks');
+		assert.match(await flashText(), /(^| )3 tasks added\.( |$)/);
+		const open = section('Open').locator('.task-title');
+		assert.deepEqual(await open.allTextContents(), TITLES,
+		    'the open list is not the three titles in the order written');
+		assert.equal(await box.inputValue(), '', 'the textarea was not emptied');
+	});
+
+	await step('complete one: it moves to the completed section', async () => {
+		const button = section('Open').getByRole('button',
+		    { name: taskButtonName('Complete', COMPLETED_TITLE) });
+		await submitAndFollow(button, '/tasks');
+		assert.match(await flashText(), /(^| )Task completed\.( |$)/);
+		const done = section('Completed').locator('.task');
+		assert.equal(await done.count(), 1);
+		assert.equal(await done.locator('.task-title').textContent(),
+		    COMPLETED_TITLE);
+		assert.match(await done.locator('.task-meta').textContent(),
+		    /^Completed \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+		await done.getByRole('button',
+		    { name: taskButtonName('Reopen', COMPLETED_TITLE) }).waitFor();
+		assert.deepEqual(
+		    await section('Open').locator('.task-title').allTextContents(),
+		    [TITLES[0], TITLES[2]]);
+	});
+
+	await step('screenshots; no horizontal scroll on a phone', async () => {
+		const stylesheet = page.locator('link[rel="stylesheet"]');
+		const cssUrl = new URL(await stylesheet.getAttribute('href'), page.url());
+		const css = await page.request.get(cssUrl.href, { timeout: TIMEOUT_MS });
+		assert.equal(css.status(), 200, `stylesheet ${cssUrl} answered ${css.status()}`);
+
+		await page.setViewportSize(DESKTOP);
+		await page.screenshot({ path: path.join(OUTPUT_DIR, 'tasks.png'),
+		    fullPage: true });
+
+		// Same page, narrower viewport: the layout reflows, no reload
+		// (which would also drop the one-time flash message).
+		await page.setViewportSize(PHONE);
+		await page.screenshot({ path: path.join(OUTPUT_DIR, 'tasks-phone.png'),
+		    fullPage: true });
+		// page.evaluate goes through the DevTools protocol, which still
+		// evaluates with javaScriptEnabled: false (that stops only the
+		// page's own scripts, as the first test shows): no second
+		// context with JavaScript on is needed for this measurement.
+		const widths = await page.evaluate(() => ({
+			scroll: document.documentElement.scrollWidth,
+			client: document.documentElement.clientWidth,
+		}));
+		assert.ok(widths.scroll <= widths.client,
+		    `horizontal scroll at ${PHONE.width}px: scrollWidth ` +
+		    `${widths.scroll} > clientWidth ${widths.client}`);
+		await page.setViewportSize(DESKTOP);
+	});
+
+	await step('log out lands on /login', async () => {
+		await submitAndFollow(page.getByRole('button', { name: 'Log out' }),
+		    '/login');
+		assert.match(await flashText(), /(^| )You are logged out\.( |$)/);
+		assert.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0);
+		// The session is gone: /tasks sends us back to the login page.
+		await page.goto(`${BASE_URL}/tasks`);
+		assert.equal(new URL(page.url()).pathname, '/login');
+	});
+
+	await step('no console errors, CSP violations or failed requests', () => {
+		for (const note of notes)
+			t.diagnostic(`note: ${note}`);
+		assert.deepEqual(problems, []);
+	});
+});
