@@ -51,9 +51,10 @@ OPTIONAL_TEST_TARGETS := helm-test test-browser
 FOUND_TEST_TARGETS := $(foreach t,$(OPTIONAL_TEST_TARGETS),\
 		    $(if $(shell grep -ls '^$(t):' Makefile mk/*.mk),$(t)))
 
-CLEAN_FILES	+= var/test/asan.*
+CLEAN_FILES	+= var/test/asan.main.* var/test/asan.one.*
 
-.PHONY: run stop test test-integration integration-bins print-it-bins
+.PHONY: run stop test test-integration integration-bins integration-run \
+	print-it-bins
 
 $(IT_BUILD)/harness.o: $(IT_DIR)/harness.c $(IT_DIR)/harness.h
 	@mkdir -p $(@D)
@@ -128,13 +129,20 @@ test:
 	echo "==== make test: all stages passed"
 
 # Runs the binaries with the test stack's variables; outage tests last.
+# One run at a time on a machine (the servers and ports are shared): the
+# lock is held by flock itself (-o), not by the servers it starts.
 test-integration:
 	@$(MAKE) --no-print-directory $(ADMIN) $(TEST_MODULE) integration-bins
+	@mkdir -p var/test
+	@flock -w 1800 -o var/test/.integration.lock \
+	    $(MAKE) --no-print-directory integration-run
+
+integration-run:
 	@$(STACK) start test
 	@. var/test/env.sh && $(ADMIN) migrate
 	@$(SERVER) stop main --env test
 	@$(SERVER) stop one --env test
-	@rm -f var/test/asan.*
+	@rm -f var/test/asan.main.* var/test/asan.one.*
 	@set -e; . var/test/env.sh; \
 	trap '$(SERVER) stop main --env test; $(SERVER) stop one --env test' EXIT; \
 	$(SERVER) start main --env test --port 8081 --workers 2 \
@@ -153,12 +161,14 @@ test-integration:
 		$$t --jobs 1 || failed="$$failed $$t"; \
 		$(STACK) start test >/dev/null; \
 	done; \
-	$(SERVER) stop main --env test; \
-	$(SERVER) stop one --env test; \
 	trap - EXIT; \
-	if ls var/test/asan.* >/dev/null 2>&1; then \
-		for f in var/test/asan.*; do echo "== $$f"; cat "$$f"; done; \
-		failed="$$failed sanitizer-reports(var/test/asan.*)"; \
+	$(SERVER) stop main --env test || failed="$$failed stop-main"; \
+	$(SERVER) stop one --env test || failed="$$failed stop-one"; \
+	if ls var/test/asan.main.* var/test/asan.one.* >/dev/null 2>&1; then \
+		for f in var/test/asan.main.* var/test/asan.one.*; do \
+			[ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; \
+		done; \
+		failed="$$failed sanitizer-reports(var/test/asan.main.*,asan.one.*)"; \
 	fi; \
 	if [ -n "$$failed" ]; then \
 		echo "test-integration FAILED:$$failed"; exit 1; \

@@ -18,7 +18,8 @@
 # The configuration actually used is written to var/<env>/kore-NAME.conf,
 # the pid of the kore parent to var/<env>/kore-NAME.pid and its output to
 # var/<env>/kore-NAME.log.  A module built with AddressSanitizer is run with
-# libasan preloaded and sanitizer reports written to var/<env>/asan.*.
+# libasan preloaded and sanitizer reports written to var/<env>/asan.NAME.*
+# (one file per process that reported).
 set -eu
 
 usage()
@@ -147,7 +148,7 @@ write_conf()
 }
 
 # Environment for kore: the stack settings and, for an ASan module, the
-# sanitizer runtime preloaded with reports going to var/<env>/asan.*.
+# sanitizer runtime preloaded with reports going to var/<env>/asan.NAME.*.
 setup_env()
 {
 	[ -f "$dir/env.sh" ] ||
@@ -161,7 +162,7 @@ setup_env()
 		    supp=":suppressions=$root/tests/integration/lsan.supp"
 		asan_lib=$libasan
 		asan_supp=$supp
-		say "AddressSanitizer module: reports go to $dir/asan.*"
+		say "AddressSanitizer module: reports go to $dir/asan.$name.*"
 	fi
 }
 
@@ -171,9 +172,9 @@ exec_kore()
 {
 	if [ -n "$asan_lib" ]; then
 		export LD_PRELOAD="$asan_lib"
-		export ASAN_OPTIONS="log_path=$root/$dir/asan:detect_leaks=1:fast_unwind_on_malloc=0:halt_on_error=1:abort_on_error=0:detect_odr_violation=0"
-		export LSAN_OPTIONS="log_path=$root/$dir/asan:print_suppressions=0$asan_supp"
-		export UBSAN_OPTIONS="log_path=$root/$dir/asan.ubsan:print_stacktrace=1:halt_on_error=1"
+		export ASAN_OPTIONS="log_path=$root/$dir/asan.$name:detect_leaks=1:fast_unwind_on_malloc=0:halt_on_error=1:abort_on_error=0:detect_odr_violation=0"
+		export LSAN_OPTIONS="log_path=$root/$dir/asan.$name:print_suppressions=0$asan_supp"
+		export UBSAN_OPTIONS="log_path=$root/$dir/asan.$name.ubsan:print_stacktrace=1:halt_on_error=1"
 	fi
 	# stdbuf: line-buffered output, or kore's forked workers repeat the
 	# parent's buffered log lines.

@@ -86,6 +86,8 @@ void	dbk_db_init(struct dbk_db *, struct http_request *);
 int	dbk_db_query(struct dbk_db *, const char *,
 	    const struct dbk_sql_param *, size_t);
 int	dbk_db_pending(struct dbk_db *);
+int	dbk_db_retry(struct dbk_db *);
+int	dbk_db_transient(struct dbk_db *);
 void	dbk_db_fire(const char *, const struct dbk_sql_param *, size_t);
 void	dbk_db_clear(struct dbk_db *);
 void	dbk_db_cleanup(struct dbk_db *);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <errmsg.h>
+#include <mysqld_error.h>
 
 #include "daybook.h"
 
@@ -69,6 +70,7 @@ struct dbk_db_conn {
 	struct dbk_db		*db;		/* the query running, or NULL */
 };
 
+static int	db_dispatch(struct dbk_db *);
 static void	conn_handle(void *, int);
 static void	conn_connect(struct dbk_db_conn *);
 static void	conn_close(struct dbk_db_conn *, const char *);
@@ -173,12 +175,9 @@ int
 dbk_db_query(struct dbk_db *db, const char *sql,
     const struct dbk_sql_param *params, size_t nparams)
 {
-	u_int32_t	i;
 	size_t		len;
-	int		detached;
 
 	dbk_db_clear(db);
-	detached = db->detached;
 
 	if ((len = dbk_sql_length(sql, params, nparams)) == 0)
 		fatal("dbk_db_query: placeholders do not match: %s", sql);
@@ -186,6 +185,47 @@ dbk_db_query(struct dbk_db *db, const char *sql,
 	db->sql = kore_malloc(len + 1);
 	db->sql_len = len;
 	dbk_sql_write(db->sql, sql, params, nparams);
+
+	return (db_dispatch(db));
+}
+
+/*
+ * Send the handle's last query once more (after a deadlock, say): its
+ * results and error are dropped first.  Returns as dbk_db_query().
+ */
+int
+dbk_db_retry(struct dbk_db *db)
+{
+	char		*sql;
+	size_t		len;
+
+	sql = db->sql;
+	len = db->sql_len;
+	db->sql = NULL;
+	dbk_db_clear(db);
+	db->sql = sql;
+	db->sql_len = len;
+
+	return (db_dispatch(db));
+}
+
+/* Is this MariaDB error worth running the same transaction again for? */
+int
+dbk_db_transient(struct dbk_db *db)
+{
+	return (db->errcode == ER_LOCK_DEADLOCK ||
+	    db->errcode == ER_LOCK_WAIT_TIMEOUT ||
+	    db->errcode == ER_AUTOINC_READ_FAILED);
+}
+
+/* Put db->sql on an idle connection, or in the queue, or fail it. */
+static int
+db_dispatch(struct dbk_db *db)
+{
+	u_int32_t	i;
+	int		detached;
+
+	detached = db->detached;
 	db->deadline = kore_time_ms() +
 	    (db->timeout_ms ? db->timeout_ms : dbk_cfg.db_timeout_ms);
 

@@ -12,7 +12,9 @@
 #include "validate.h"
 #include "mustache/mustache.h"
 
-#define TEXT_MAX		20000
+#define TEXT_MAX		20000	/* a single-line field, in bytes */
+/* A textarea: 100 lines of 200 four-byte characters, with CRLFs. */
+#define MULTILINE_MAX		(100 * (200 * 4 + 2))
 #define LIMIT_ACCOUNT		5
 #define LIMIT_ADDRESS		20
 #define MEMO_SLOTS		256
@@ -110,7 +112,7 @@ dbk_urlencode(struct kore_buf *buf, const char *s)
 		c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || c == '/') {
+		    c == '_' || c == '~') {
 			kore_buf_append(buf, s, 1);
 		} else {
 			kore_buf_appendf(buf, "%%%c%c", hex[c >> 4],
@@ -164,7 +166,7 @@ form_decode(const char *in, size_t len, char *out)
  * fields are read here instead: call before http_populate_post(), which
  * cuts the body up.  Returns 1 with a kore_malloc'd NUL-terminated copy in
  * *out (the caller frees it) when the field is present, valid UTF-8 (tab,
- * CR and LF allowed) and at most TEXT_MAX bytes; 0 otherwise.
+ * CR and LF allowed) and at most MULTILINE_MAX bytes; 0 otherwise.
  */
 int
 dbk_form_multiline(struct http_request *req, const char *name, char **out,
@@ -190,11 +192,11 @@ dbk_form_multiline(struct http_request *req, const char *name, char **out,
 		    memcmp(pair, name, namelen) != 0)
 			continue;
 		vlen = (size_t)(amp - eq - 1);
-		if (vlen > TEXT_MAX * 3)
+		if (vlen > MULTILINE_MAX * 3)
 			return (0);
 		*out = kore_malloc(vlen + 1);
 		*outlen = form_decode(eq + 1, vlen, *out);
-		if (*outlen > TEXT_MAX ||
+		if (*outlen > MULTILINE_MAX ||
 		    !dbk_utf8_valid(*out, *outlen, DBK_UTF8_ALLOW_NEWLINES)) {
 			kore_free(*out);
 			*out = NULL;

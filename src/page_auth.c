@@ -402,10 +402,13 @@ signup_validate(struct http_request *req, struct auth_page *p)
 
 	if (!dbk_form_get(req, "email", &v, &len))
 		v = "", len = 0;
-	if (len < sizeof(p->email))
-		(void)kore_strlcpy(p->email, v, sizeof(p->email));
-	if (dbk_email_normalize(v, len, p->email, sizeof(p->email)) == -1)
+	if (dbk_email_normalize(v, len, p->email, sizeof(p->email)) == -1) {
+		/* Keep what was typed for the form. */
+		p->email[0] = '\0';
+		if (len < sizeof(p->email))
+			(void)kore_strlcpy(p->email, v, sizeof(p->email));
 		p->field_error[F_EMAIL] = "Enter a valid email address.";
+	}
 
 	if (!dbk_form_get(req, "display_name", &v, &len))
 		v = "", len = 0;

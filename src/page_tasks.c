@@ -17,6 +17,18 @@
 #include "mustache/mustache.h"
 
 #define ADD_LINES_MAX		100
+#define WRITE_TRIES		3
+
+/*
+ * Every write transaction starts here: READ COMMITTED (no gap locks, so
+ * two people's inserts cannot deadlock each other) and the person's row
+ * locked, which orders one person's writes.  Statement [0] is the SET,
+ * [1] START, [2] the lock.
+ */
+#define WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
+			"START TRANSACTION;" \
+			"SELECT id FROM users WHERE id = ? FOR UPDATE;"
+#define WRITE_FIRST	3	/* index of the first statement after them */
 #define TITLE_MAX_CHARS		200
 #define NOTES_MAX_CHARS		4000
 
@@ -57,6 +69,7 @@ struct tasks_page {
 	const char		*error_notes;
 	const char		*error_due;
 	u_int64_t		version;
+	int			tries;
 };
 
 enum tasks_state {
@@ -91,7 +104,7 @@ static void	page_onfree(struct http_request *);
 static void	queue_list(struct http_request *);
 static int	auth_gate(struct http_request *, struct tasks_page *);
 static int	csrf_gate(struct http_request *, struct tasks_page *);
-static int	write_done(struct http_request *, struct tasks_page *, int *);
+static int	write_done(struct http_request *, struct tasks_page *);
 
 /* A NUL-terminated copy of a line; kore_free() it. */
 static char *
@@ -284,8 +297,7 @@ add_query(struct dbk_request *r, struct tasks_page *p)
 
 	params = kore_calloc(p->nlines * 4 + 3, sizeof(*params));
 	kore_buf_init(&sql, 512 + p->nlines * 200);
-	kore_buf_appendf(&sql, "START TRANSACTION;"
-	    "SELECT id FROM users WHERE id = ? FOR UPDATE;");
+	kore_buf_appendf(&sql, WRITE_BEGIN);
 	n = 0;
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	for (i = 0; i < p->nlines; i++) {
@@ -342,27 +354,29 @@ tasks_add(struct http_request *req)
 }
 
 /*
- * A write transaction ended.  Returns 1 when it committed (version read
- * from the result set before COMMIT), 0 when an answer was sent (503).
+ * A write transaction ended.  Returns 1 when it committed (p->version is
+ * the version it made), 0 when an answer was sent (503), -1 when it was
+ * sent again after a transient failure (a deadlock): wait once more.
  */
 static int
-write_done(struct http_request *req, struct tasks_page *p, int *missing)
+write_done(struct http_request *req, struct tasks_page *p)
 {
 	struct dbk_request	*r = http_state_get(req);
 	MYSQL_ROW		row;
-	size_t			last;
 
-	if (r->db.state != DBK_DB_DONE || r->db.nresults < 3) {
+	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
+	    ++p->tries < WRITE_TRIES) {
+		(void)dbk_db_retry(&r->db);
+		return (-1);
+	}
+	if (r->db.state != DBK_DB_DONE || r->db.nresults < WRITE_FIRST + 2) {
 		dbk_db_logerror(&r->db, "tasks write");
 		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
 		return (0);
 	}
 
-	/* [0] START, [1] lock or lookup, ..., [n-2] version, [n-1] COMMIT */
-	if (missing != NULL)
-		*missing = (dbk_db_num_rows(&r->db, 1) == 0);
-	last = r->db.nresults - 2;
-	if ((row = dbk_db_row(&r->db, last, NULL)) != NULL)
+	/* ..., [n-2] the version, [n-1] COMMIT */
+	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
 		p->version = strtoull(row[0], NULL, 10);
 
 	return (1);
@@ -379,14 +393,17 @@ tasks_add_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	if (!write_done(req, p, NULL))
+	switch (write_done(req, p)) {
+	case -1:
+		return (HTTP_STATE_RETRY);
+	case 0:
 		return (HTTP_STATE_COMPLETE);
+	}
 
-	/* Results: [0] START, [1] lock, [2 + i] insert of line i, ... */
 	added = 0;
 	nskipped = 0;
 	for (i = 0; i < p->nlines; i++) {
-		if (r->db.affected[2 + i] == 1) {
+		if (r->db.affected[WRITE_FIRST + i] == 1) {
 			added++;
 			continue;
 		}
@@ -757,6 +774,30 @@ task_load_wait(struct http_request *req)
 }
 
 /*
+ * A copy of s with every line break (CR LF, lone CR) made a LF, as a
+ * browser counts and shows them; kore_free() it.
+ */
+static char *
+newlines_normalize(const char *s)
+{
+	char	*out, *o;
+
+	out = kore_malloc(strlen(s) + 1);
+	for (o = out; *s != '\0'; s++) {
+		if (*s == '\r') {
+			*o++ = '\n';
+			if (s[1] == '\n')
+				s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+
+	return (out);
+}
+
+/*
  * The edit form's fields into p, checked.  Returns 1 when all are valid;
  * 0 with the error fields set (p keeps the input for the form).
  */
@@ -785,11 +826,11 @@ edit_validate(struct http_request *req, struct tasks_page *p)
 
 	/* Read from the raw body by task_start (multi-line). */
 	v = p->titles != NULL ? p->titles : "";
-	len = strlen(v);
 	kore_free(p->notes);
-	p->notes = line_copy(v, len);
-	if (!dbk_utf8_valid(v, len, DBK_UTF8_ALLOW_NEWLINES) ||
-	    dbk_utf8_length(v, len) > NOTES_MAX_CHARS)
+	p->notes = newlines_normalize(v);
+	len = strlen(p->notes);
+	if (!dbk_utf8_valid(p->notes, len, DBK_UTF8_ALLOW_NEWLINES) ||
+	    dbk_utf8_length(p->notes, len) > NOTES_MAX_CHARS)
 		p->error_notes = "Notes are at most 4,000 characters.";
 
 	if (!dbk_form_get(req, "due", &v, &len))
@@ -848,8 +889,7 @@ task_write(struct http_request *req)
 
 	n = 0;
 	kore_buf_init(&sql, 512);
-	kore_buf_appendf(&sql, "START TRANSACTION;"
-	    "SELECT id FROM users WHERE id = ? FOR UPDATE;");
+	kore_buf_appendf(&sql, WRITE_BEGIN);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	kore_buf_appendf(&sql, "%s", task_write_sql(p->action));
 	if (p->action == ACT_EDIT) {
@@ -890,11 +930,14 @@ task_write_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	if (!write_done(req, p, NULL))
+	switch (write_done(req, p)) {
+	case -1:
+		return (HTTP_STATE_RETRY);
+	case 0:
 		return (HTTP_STATE_COMPLETE);
+	}
 
-	/* [2] is the statement that made the change. */
-	changed = r->db.affected[2];
+	changed = r->db.affected[WRITE_FIRST];
 	switch (p->action) {
 	case ACT_COMPLETE:
 		(void)snprintf(msg, sizeof(msg), "Task completed.");

@@ -142,6 +142,14 @@ harness_client_new(const char *base_url)
 	/* "" turns on the in-memory cookie engine without reading a file. */
 	curl_easy_setopt(client->curl, CURLOPT_COOKIEFILE, "");
 	curl_easy_setopt(client->curl, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * Kore answers 408 on a keep-alive connection that stays idle longer
+	 * than http_header_timeout (10 s) and closes it; a client that reuses
+	 * such a connection would read that 408 as its answer.  Open a fresh
+	 * connection after 5 s of idleness instead, as browsers effectively
+	 * do.
+	 */
+	curl_easy_setopt(client->curl, CURLOPT_MAXAGE_CONN, 5L);
 	curl_easy_setopt(client->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(client->curl, CURLOPT_HEADERFUNCTION, on_header);
 	return client;
@@ -318,15 +326,18 @@ harness_request(struct harness_client *client, const char *method,
 	}
 	setup_handle(client, url, &body, &headers, errbuf);
 	curl_easy_setopt(client->curl, CURLOPT_HTTPHEADER, list);
-	if (strcmp(method, "HEAD") == 0)
-		curl_easy_setopt(client->curl, CURLOPT_NOBODY, 1L);
-	else if (strcmp(method, "GET") != 0 || body_data != NULL)
-		curl_easy_setopt(client->curl, CURLOPT_CUSTOMREQUEST, method);
+	/* POST through POSTFIELDS alone, so that a followed 303 is a GET. */
+	if (strcmp(method, "POST") == 0 && body_data == NULL)
+		body_data = "";
 	if (body_data != NULL) {
 		curl_easy_setopt(client->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)body_len);
 		curl_easy_setopt(client->curl, CURLOPT_POSTFIELDS, body_data);
 	}
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(client->curl, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		curl_easy_setopt(client->curl, CURLOPT_CUSTOMREQUEST, method);
 	rc = perform(client, &body, &headers, errbuf, resp);
 	curl_easy_setopt(client->curl, CURLOPT_HTTPHEADER, NULL);
 done:

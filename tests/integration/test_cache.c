@@ -154,11 +154,19 @@ client_new(void)
 static const char *
 task_at(const char *body, const char *title)
 {
-	char		 needle[256];
+	static const char	 open[] = "<span class=\"task-title\" id=\"t";
+	const char		*at, *text;
+	size_t			 len = strlen(title);
 
-	snprintf(needle, sizeof(needle),
-	    "<span class=\"task-title\">%s</span>", title);
-	return strstr(body, needle);
+	for (at = strstr(body, open); at != NULL; at = strstr(at + 1, open)) {
+		if ((text = strstr(at, "\">")) == NULL)
+			break;
+		text += 2;
+		if (strncmp(text, title, len) == 0 &&
+		    strncmp(text + len, "</span>", 7) == 0)
+			break;
+	}
+	return at;
 }
 
 /* 'o' open, 'd' done, 0 absent. */

@@ -222,6 +222,32 @@ Test(harness_http, post_form_and_multipart_bodies)
 	harness_client_free(client);
 }
 
+Test(harness_http, followed_post_303_becomes_get_with_cookie)
+{
+	struct harness_client	*client;
+	struct harness_response	 resp;
+
+	fake.replies[0] = "HTTP/1.1 303 See Other\r\nLocation: /done\r\n"
+	    "Set-Cookie: flash=saved\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	fake.replies[1] = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
+	    "Connection: close\r\n\r\ndone";
+	fake.nreplies = 2;
+	fake_start(&fake);
+	client = harness_client_new(fake.base_url);
+	harness_client_follow(client, 1);
+	cr_assert_eq(harness_post_form(client, "/tasks", "title=x", &resp), 0,
+	    "%s", resp.error);
+	cr_assert_eq(resp.status, 200);
+	cr_assert_str_eq(resp.body, "done");
+	harness_response_free(&resp);
+	fake_stop(&fake);
+	cr_assert(strstr(fake.requests[1], "GET /done HTTP/1.1\r\n") != NULL,
+	    "second request: %s", fake.requests[1]);
+	cr_assert(strstr(fake.requests[1], "\r\nCookie: flash=saved\r\n"));
+	harness_client_free(client);
+}
+
 Test(harness_http, connection_refused_is_an_error_not_a_crash)
 {
 	struct harness_client	*client;

@@ -210,12 +210,24 @@ html_escape(const char *s)
 	cr_assert_not_null(out);
 	for (o = out; *s != '\0'; s++) {
 		switch (*s) {
-		case '&': o += sprintf(o, "&amp;"); break;
-		case '<': o += sprintf(o, "&lt;"); break;
-		case '>': o += sprintf(o, "&gt;"); break;
-		case '"': o += sprintf(o, "&quot;"); break;
-		case '\'': o += sprintf(o, "&#39;"); break;
-		default: *o++ = *s; break;
+		case '&':
+			o = stpcpy(o, "&amp;");
+			break;
+		case '<':
+			o = stpcpy(o, "&lt;");
+			break;
+		case '>':
+			o = stpcpy(o, "&gt;");
+			break;
+		case '"':
+			o = stpcpy(o, "&quot;");
+			break;
+		case '\'':
+			o = stpcpy(o, "&#39;");
+			break;
+		default:
+			*o++ = *s;
+			break;
 		}
 	}
 	*o = '\0';
@@ -226,13 +238,19 @@ html_escape(const char *s)
 static const char *
 task_at(const char *body, const char *title)
 {
-	char		*esc = html_escape(title), *needle;
-	const char	*at;
+	static const char	 open[] = "<span class=\"task-title\" id=\"t";
+	char			*esc = html_escape(title);
+	const char		*at, *text;
+	size_t			 len = strlen(esc);
 
-	cr_assert(asprintf(&needle, "<span class=\"task-title\">%s</span>",
-	    esc) != -1);
-	at = strstr(body, needle);
-	free(needle);
+	for (at = strstr(body, open); at != NULL; at = strstr(at + 1, open)) {
+		if ((text = strstr(at, "\">")) == NULL)
+			break;
+		text += 2;
+		if (strncmp(text, esc, len) == 0 &&
+		    strncmp(text + len, "</span>", 7) == 0)
+			break;
+	}
 	free(esc);
 	return at;
 }
@@ -358,8 +376,16 @@ repeat(const char *unit, size_t n)
 static char *
 textarea_text(const char *html, const char *name)
 {
+	static const struct {
+		const char	*name;
+		char		 c;
+	} entities[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
+		{ "&quot;", '"' }, { "&#39;", '\'' },
+	};
 	char		*needle, *text, *out, *o;
 	const char	*p, *end;
+	size_t		 i;
 
 	cr_assert(asprintf(&needle, "name=\"%s\"", name) != -1);
 	p = strstr(html, needle);
@@ -375,13 +401,19 @@ textarea_text(const char *html, const char *name)
 	out = malloc(strlen(text) + 1);
 	cr_assert_not_null(out);
 	for (p = text, o = out; *p != '\0'; ) {
-		if (strncmp(p, "&amp;", 5) == 0) { *o++ = '&'; p += 5; }
-		else if (strncmp(p, "&lt;", 4) == 0) { *o++ = '<'; p += 4; }
-		else if (strncmp(p, "&gt;", 4) == 0) { *o++ = '>'; p += 4; }
-		else if (strncmp(p, "&quot;", 6) == 0) { *o++ = '"'; p += 6; }
-		else if (strncmp(p, "&#39;", 5) == 0) { *o++ = '\''; p += 5; }
-		else if (p[0] == '\r' && p[1] == '\n') p++;	/* as a browser */
-		else *o++ = *p++;
+		for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
+			if (strncmp(p, entities[i].name,
+			    strlen(entities[i].name)) == 0)
+				break;
+		}
+		if (i < sizeof(entities) / sizeof(entities[0])) {
+			*o++ = entities[i].c;
+			p += strlen(entities[i].name);
+		} else if (p[0] == '\r' && p[1] == '\n') {
+			p++;	/* a browser shows CRLF as one line break */
+		} else {
+			*o++ = *p++;
+		}
 	}
 	*o = '\0';
 	free(text);
