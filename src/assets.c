@@ -147,6 +147,18 @@ asset_type(const char *name)
 	return ("application/octet-stream");
 }
 
+void
+dbk_assets_unload(void)
+{
+	size_t		i;
+
+	for (i = 0; i < nassets; i++) {
+		kore_free(assets[i].data);
+		assets[i].data = NULL;
+	}
+	nassets = 0;
+}
+
 /* The versioned URL of asset name; "" when there is no such asset. */
 const char *
 dbk_asset_url(const char *name)

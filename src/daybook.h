@@ -184,6 +184,7 @@ void	dbk_respond_error(struct http_request *, int);
 void	dbk_redirect(struct http_request *, const char *);
 void	dbk_accesslog_flush(void);
 void	dbk_accesslog_worker_init(void);
+void	dbk_accesslog_worker_teardown(void);
 
 /*
  * Views: templates compiled in the parent; contexts built in the worker's
@@ -193,6 +194,7 @@ struct mustache_arena;
 struct mustache_value;
 
 int	dbk_view_load(const char *, char *, size_t);
+void	dbk_view_unload(void);
 int	dbk_view_exists(const char *);
 struct mustache_arena	*dbk_view_begin(struct mustache_value **);
 struct mustache_arena	*dbk_view_arena(void);
@@ -211,6 +213,7 @@ void	dbk_view_respond(struct http_request *, int, const char *,
 
 /* Static assets, loaded in the parent. */
 int	dbk_assets_load(const char *, char *, size_t);
+void	dbk_assets_unload(void);
 const char	*dbk_asset_url(const char *);
 
 #endif

@@ -171,6 +171,16 @@ accesslog_add(struct http_request *req, int status, size_t len)
 }
 
 void
+dbk_accesslog_worker_teardown(void)
+{
+	dbk_accesslog_flush();
+	if (accesslog != NULL) {
+		kore_buf_free(accesslog);
+		accesslog = NULL;
+	}
+}
+
+void
 dbk_accesslog_flush(void)
 {
 	size_t		off;

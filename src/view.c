@@ -38,6 +38,17 @@ dbk_view_load(const char *dir, char *error, size_t errlen)
 	return (1);
 }
 
+/* Release the templates, the worker's arena and output buffer. */
+void
+dbk_view_unload(void)
+{
+	mustache_set_free(templates);
+	templates = NULL;
+	mustache_arena_free(arena);
+	arena = NULL;
+	mustache_buf_free(&out);
+}
+
 /* Is there a compiled template of that name? */
 int
 dbk_view_exists(const char *name)
