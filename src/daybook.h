@@ -208,8 +208,9 @@ void	dbk_view_set_str(struct mustache_value *, const char *, const char *,
 void	dbk_view_set_cstr(struct mustache_value *, const char *, const char *);
 void	dbk_view_set_int(struct mustache_value *, const char *, int64_t);
 void	dbk_view_set_bool(struct mustache_value *, const char *, int);
-void	dbk_view_respond(struct http_request *, int, const char *,
-	    struct mustache_value *);
+const char	*dbk_view_respond(struct http_request *, int, const char *,
+		    struct mustache_value *, size_t *);
+void	dbk_view_send(struct http_request *, int, const void *, size_t);
 
 /* Static assets, loaded in the parent. */
 int	dbk_assets_load(const char *, char *, size_t);

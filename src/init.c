@@ -21,6 +21,7 @@
 
 #include "daybook.h"
 #include "page.h"
+#include "pagecache.h"
 
 int	dbk_init(int);
 void	kore_parent_configure(int, char **);
@@ -157,6 +158,7 @@ kore_worker_teardown(void)
 	dbk_cache_worker_teardown();
 	dbk_db_worker_teardown();
 	dbk_accesslog_worker_teardown();
+	dbk_pagecache_worker_teardown();
 	release_all();
 
 #if defined(__SANITIZE_ADDRESS__)

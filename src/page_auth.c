@@ -382,7 +382,7 @@ login_form(struct http_request *req, struct auth_page *p, int status)
 	if (p->error != NULL)
 		dbk_view_set_cstr(root, "error", p->error);
 	dbk_view_set_bool(root, "signup_open", dbk_cfg.signup_open);
-	dbk_view_respond(req, status, "login", root);
+	(void)dbk_view_respond(req, status, "login", root, NULL);
 }
 
 #define EMAIL_TAKEN	"An account with this email exists already. Log in instead."
@@ -616,7 +616,7 @@ signup_form(struct http_request *req, struct auth_page *p, int status)
 	dbk_view_set(root, "errors", errors);
 	if (p->error != NULL)
 		dbk_view_set_cstr(root, "error", p->error);
-	dbk_view_respond(req, status, "signup", root);
+	(void)dbk_view_respond(req, status, "signup", root, NULL);
 }
 
 enum logout_state {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "page.h"
+#include "pagecache.h"
 #include "tasklist.h"
 #include "validate.h"
 #include "mustache/mustache.h"
@@ -48,6 +49,7 @@ struct tasks_page {
 	struct dbk_auth		auth;
 	int			list_idx;
 	const char		*payload;
+	u_int64_t		list_version;
 	struct kore_buf		*loaded;
 
 	/* Adding */
@@ -442,15 +444,70 @@ tasks_invalidate_wait(struct http_request *req)
 	return (HTTP_STATE_COMPLETE);
 }
 
+enum filter {
+	FILTER_ALL,
+	FILTER_OPEN,
+	FILTER_DONE
+};
+
+static enum filter
+task_filter(struct http_request *req)
+{
+	char	*filter;
+
+	http_populate_qs(req);
+	if (!http_argument_get_string(req, "filter", &filter))
+		return (FILTER_ALL);
+	if (!strcmp(filter, "open"))
+		return (FILTER_OPEN);
+	if (!strcmp(filter, "done"))
+		return (FILTER_DONE);
+
+	return (FILTER_ALL);
+}
+
+/*
+ * May this page's bytes be kept and reused?  Not with a message on it (a
+ * flash, a form error), nor for anything but a plain GET.
+ */
+static int
+page_reusable(struct http_request *req, struct tasks_page *p)
+{
+	return (!dbk_page_is_post(req) && p->show_status == HTTP_STATUS_OK &&
+	    p->add_error == NULL && !dbk_flash_pending(req));
+}
+
+static void
+page_key(struct http_request *req, struct tasks_page *p,
+    struct dbk_pagekey *key)
+{
+	char	today[11];
+
+	dbk_page_today(today);
+	dbk_pagekey_init(key, &p->auth, p->list_version, task_filter(req),
+	    today);
+}
+
 static int
 tasks_show(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct tasks_page	*p = r->page;
+	struct dbk_pagekey	key;
+	const char		*html;
+	size_t			len;
 
 	p->payload = dbk_tasklist_from_cache(&r->cache, p->list_idx,
-	    p->auth.gen);
+	    p->auth.gen, &p->list_version);
 	if (p->payload != NULL) {
+		/* The same page for the same current version: send it. */
+		if (page_reusable(req, p)) {
+			page_key(req, p, &key);
+			if ((html = dbk_pagecache_get(&key, &len)) != NULL) {
+				dbk_view_send(req, HTTP_STATUS_OK, html, len);
+				return (HTTP_STATE_COMPLETE);
+			}
+		}
 		req->fsm_state = TASKS_RENDER;
 		return (HTTP_STATE_CONTINUE);
 	}
@@ -478,6 +535,7 @@ tasks_load_wait(struct http_request *req)
 
 	p->loaded = kore_buf_alloc(4096);
 	version = dbk_tasklist_from_db(&r->db, p->loaded);
+	p->list_version = version;
 	if (version != 0) {
 		dbk_tasklist_fill(p->auth.user.id, p->auth.gen, version,
 		    p->loaded->data, p->loaded->offset);
@@ -497,26 +555,26 @@ tasks_render(struct http_request *req)
 	struct tasks_page		*p = r->page;
 	struct mustache_value		*root;
 	struct dbk_tasklist_view	view;
-	const char			*filter;
+	struct dbk_pagekey		key;
+	enum filter			filter;
+	const char			*html;
 	char				today[11];
-	int				show_open, show_done;
+	size_t				len;
+	int				reusable;
 
-	http_populate_qs(req);
-	if (!http_argument_get_string(req, "filter", (char **)&filter))
-		filter = "all";
-	show_open = strcmp(filter, "done") != 0;
-	show_done = strcmp(filter, "open") != 0;
+	filter = task_filter(req);
+	reusable = page_reusable(req, p) && p->list_version != 0;
 
 	root = dbk_page_context(req, &p->auth, "Tasks");
 	dbk_page_today(today);
 	dbk_tasklist_view(p->payload, today, &view);
 
 	dbk_view_set_bool(root, "nav_tasks", 1);
-	dbk_view_set_bool(root, "filter_open", show_open && !show_done);
-	dbk_view_set_bool(root, "filter_done", show_done && !show_open);
-	dbk_view_set_bool(root, "filter_all", show_open && show_done);
-	dbk_view_set_bool(root, "show_open", show_open);
-	dbk_view_set_bool(root, "show_done", show_done);
+	dbk_view_set_bool(root, "filter_open", filter == FILTER_OPEN);
+	dbk_view_set_bool(root, "filter_done", filter == FILTER_DONE);
+	dbk_view_set_bool(root, "filter_all", filter == FILTER_ALL);
+	dbk_view_set_bool(root, "show_open", filter != FILTER_DONE);
+	dbk_view_set_bool(root, "show_done", filter != FILTER_OPEN);
 	dbk_view_set_int(root, "count_open", view.count_open);
 	dbk_view_set_int(root, "count_done", view.count_done);
 	dbk_view_set_int(root, "count_all", view.count_open + view.count_done);
@@ -530,7 +588,12 @@ tasks_render(struct http_request *req)
 	if (p->add_error != NULL)
 		dbk_view_set_cstr(root, "add_error", p->add_error);
 
-	dbk_view_respond(req, p->show_status, "tasks", root);
+	html = dbk_view_respond(req, p->show_status, "tasks", root, &len);
+	if (html != NULL && reusable) {
+		page_key(req, p, &key);
+		dbk_pagecache_put(&key, html, len);
+	}
+
 	return (HTTP_STATE_COMPLETE);
 }
 
@@ -667,7 +730,7 @@ confirm_page(struct http_request *req, struct tasks_page *p)
 	dbk_view_set_str(root, "message", (const char *)msg.data, msg.offset);
 	kore_buf_cleanup(&msg);
 
-	dbk_view_respond(req, HTTP_STATUS_OK, "confirm", root);
+	(void)dbk_view_respond(req, HTTP_STATUS_OK, "confirm", root, NULL);
 }
 
 /* The edit form, with p's values and errors. */
@@ -694,7 +757,7 @@ edit_page(struct http_request *req, struct tasks_page *p, int status)
 		dbk_view_set_cstr(errors, "due", p->error_due);
 	dbk_view_set(root, "errors", errors);
 
-	dbk_view_respond(req, status, "task_edit", root);
+	(void)dbk_view_respond(req, status, "task_edit", root, NULL);
 }
 
 static int

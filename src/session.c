@@ -498,6 +498,17 @@ dbk_flash_set(struct http_request *req, int error, const char *message,
 	kore_buf_cleanup(&payload);
 }
 
+/* Did a flash cookie come with the request (shown on this page)? */
+int
+dbk_flash_pending(struct http_request *req)
+{
+	char	*value;
+
+	http_populate_cookies(req);
+	return (http_request_cookie(req, FLASH_COOKIE, &value) &&
+	    *value != '\0');
+}
+
 /*
  * Show the flash, if a valid one came with the request: root gets "flash"
  * ([{text, error}]) and "flash_details" (strings).  Clears the cookie.

@@ -89,6 +89,7 @@ int	dbk_precsrf_ok(struct http_request *, const char *);
 void	dbk_flash_set(struct http_request *, int, const char *,
 	    const char *const *, size_t);
 int	dbk_flash_take(struct http_request *, struct mustache_value *);
+int	dbk_flash_pending(struct http_request *);
 
 /* The cache generation (see cache_gen_* in session.c). */
 void	dbk_cache_gen_queue(struct dbk_cache *, int *);

@@ -81,11 +81,12 @@ dbk_tasklist_queue_get(struct dbk_cache *cache, u_int64_t uid)
 }
 
 /*
- * The payload of a cached list when reply idx is a list of generation gen;
- * NULL otherwise.  Points into the reply.
+ * The payload of a cached list when reply idx is a list of generation gen
+ * (and its version in *version); NULL otherwise.  Points into the reply.
  */
 const char *
-dbk_tasklist_from_cache(struct dbk_cache *cache, int idx, const char *gen)
+dbk_tasklist_from_cache(struct dbk_cache *cache, int idx, const char *gen,
+    u_int64_t *version)
 {
 	struct dbk_cache_reply	*reply;
 	const char		*p;
@@ -105,6 +106,7 @@ dbk_tasklist_from_cache(struct dbk_cache *cache, int idx, const char *gen)
 		return (NULL);
 	if (p[1] != 'L' || p[2] != '|')
 		return (NULL);
+	*version = strtoull(reply->str + glen + 1, NULL, 10);
 
 	return (p + 3);
 }

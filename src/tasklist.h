@@ -14,7 +14,8 @@ struct dbk_tasklist_view {
 
 void		dbk_tasklist_key(u_int64_t, char *, size_t);
 int		dbk_tasklist_queue_get(struct dbk_cache *, u_int64_t);
-const char	*dbk_tasklist_from_cache(struct dbk_cache *, int, const char *);
+const char	*dbk_tasklist_from_cache(struct dbk_cache *, int, const char *,
+		    u_int64_t *);
 void		dbk_tasklist_query(struct dbk_db *, u_int64_t);
 u_int64_t	dbk_tasklist_from_db(struct dbk_db *, struct kore_buf *);
 void		dbk_tasklist_fill(u_int64_t, const char *, u_int64_t,

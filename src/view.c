@@ -146,11 +146,13 @@ dbk_view_push(struct mustache_value *list, struct mustache_value *item)
 
 /*
  * Render template name with root and send it as the response.  A render
- * error (a bound hit) is logged and answered with a 500 page.
+ * error (a bound hit) is logged and answered with a 500 page.  Returns the
+ * bytes sent (valid until the next render in this worker) with their
+ * length in *len, or NULL after an error.
  */
-void
+const char *
 dbk_view_respond(struct http_request *req, int status, const char *name,
-    struct mustache_value *root)
+    struct mustache_value *root, size_t *len)
 {
 	const struct mustache_template	*t;
 	struct mustache_error		err;
@@ -165,9 +167,21 @@ dbk_view_respond(struct http_request *req, int status, const char *name,
 	if (mustache_render(t, root, &out, &err) == -1) {
 		kore_log(LOG_ERR, "view: %s", err.message);
 		dbk_respond_error(req, HTTP_STATUS_INTERNAL_ERROR);
-		return;
+		return (NULL);
 	}
 
+	dbk_view_send(req, status, out.data, out.len);
+	if (len != NULL)
+		*len = out.len;
+
+	return (out.data);
+}
+
+/* Send an HTML page (rendered now, or kept from earlier). */
+void
+dbk_view_send(struct http_request *req, int status, const void *html,
+    size_t len)
+{
 	http_response_header(req, "cache-control", "no-store");
-	dbk_respond(req, status, "text/html; charset=utf-8", out.data, out.len);
+	dbk_respond(req, status, "text/html; charset=utf-8", html, len);
 }

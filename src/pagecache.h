@@ -1,0 +1,31 @@
+/*
+ * Rendered task pages, kept per worker.
+ *
+ * A page is reused only when everything its bytes depend on is the same:
+ * the person and session (names, CSRF token), the version of the list that
+ * Redis says is current, the filter and the date (overdue marks).  Pages
+ * with a flash message or a form error are never kept.
+ */
+
+#ifndef DBK_PAGECACHE_H
+#define DBK_PAGECACHE_H
+
+#include "daybook.h"
+#include "session.h"
+
+struct dbk_pagekey {
+	u_int64_t	uid;
+	u_int64_t	version;
+	int		filter;
+	char		today[11];
+	u_int8_t	session[32];
+	char		names[DBK_EMAIL_MAX + DBK_NAME_MAX + 2];
+};
+
+void	dbk_pagekey_init(struct dbk_pagekey *, struct dbk_auth *, u_int64_t,
+	    int, const char *);
+const char	*dbk_pagecache_get(const struct dbk_pagekey *, size_t *);
+void	dbk_pagecache_put(const struct dbk_pagekey *, const char *, size_t);
+void	dbk_pagecache_worker_teardown(void);
+
+#endif
