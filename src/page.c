@@ -83,6 +83,27 @@ dbk_page_login_redirect(struct http_request *req)
 	kore_buf_cleanup(&buf);
 }
 
+/*
+ * For a state waiting on the request's query: HTTP_STATE_RETRY while it
+ * runs; HTTP_STATE_COMPLETE after a 503 page when it failed (logged as
+ * what); HTTP_STATE_CONTINUE when its results are in.
+ */
+int
+dbk_page_db_wait(struct http_request *req, const char *what)
+{
+	struct dbk_request	*r = http_state_get(req);
+
+	if (dbk_db_pending(&r->db))
+		return (HTTP_STATE_RETRY);
+	if (r->db.state == DBK_DB_DONE)
+		return (HTTP_STATE_CONTINUE);
+
+	dbk_db_logerror(&r->db, what);
+	dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+
+	return (HTTP_STATE_COMPLETE);
+}
+
 int
 dbk_page_is_post(struct http_request *req)
 {

@@ -13,6 +13,7 @@ struct mustache_value	*dbk_page_context(struct http_request *,
 			    struct dbk_auth *, const char *);
 void	dbk_page_login_redirect(struct http_request *);
 int	dbk_page_is_post(struct http_request *);
+int	dbk_page_db_wait(struct http_request *, const char *);
 void	dbk_page_today(char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,

@@ -250,14 +250,10 @@ login_user_wait(struct http_request *req)
 	struct auth_page	*p = r->page;
 	MYSQL_ROW		row;
 	const char		*hash;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_db_logerror(&r->db, "login");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "login")) != HTTP_STATE_CONTINUE)
+		return (ret);
 
 	/* No account: spend the same time on a hash that cannot match. */
 	hash = dummy_hash();
@@ -308,14 +304,11 @@ login_session_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct auth_page	*p = r->page;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_db_logerror(&r->db, "login session");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "login session")) !=
+	    HTTP_STATE_CONTINUE)
+		return (ret);
 
 	dbk_limit_clear(&r->cache, p->email);
 	session_start(req, p);
@@ -507,13 +500,11 @@ signup_check_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct auth_page	*p = r->page;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "signup check")) !=
+	    HTTP_STATE_CONTINUE)
+		return (ret);
 	if (dbk_db_num_rows(&r->db, 0) > 0) {
 		p->field_error[F_EMAIL] = EMAIL_TAKEN;
 		signup_form(req, p, 422);
@@ -695,13 +686,10 @@ logout_delete_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct auth_page	*p = r->page;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "logout")) != HTTP_STATE_CONTINUE)
+		return (ret);
 
 	dbk_session_revoke(&r->cache, &p->auth);
 	req->fsm_state = LOGOUT_REVOKE_WAIT;

@@ -524,14 +524,10 @@ tasks_load_wait(struct http_request *req)
 	struct dbk_request	*r = http_state_get(req);
 	struct tasks_page	*p = r->page;
 	u_int64_t		version;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_db_logerror(&r->db, "task list");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "task list")) != HTTP_STATE_CONTINUE)
+		return (ret);
 
 	p->loaded = kore_buf_alloc(4096);
 	version = dbk_tasklist_from_db(&r->db, p->loaded);
@@ -807,13 +803,10 @@ task_load_wait(struct http_request *req)
 	struct dbk_request	*r = http_state_get(req);
 	struct tasks_page	*p = r->page;
 	MYSQL_ROW		row;
+	int			ret;
 
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	if (r->db.state != DBK_DB_DONE) {
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	}
+	if ((ret = dbk_page_db_wait(req, "task")) != HTTP_STATE_CONTINUE)
+		return (ret);
 	if ((row = dbk_db_row(&r->db, 0, NULL)) == NULL) {
 		dbk_respond_error(req, HTTP_STATUS_NOT_FOUND);
 		return (HTTP_STATE_COMPLETE);
