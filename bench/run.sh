@@ -64,9 +64,6 @@ grep -c '/complete' "$static/tasks.html" | grep -qx 50 || {
 
 worker_rss() {
 	for p in $(pgrep -P "$(cat var/test/kore-bench.pid)"); do
-		case "$(cat /proc/$p/cmdline | tr '\0' ' ')" in
-		*wrk*|*worker*|kore*) ;;
-		esac
 		awk -v p="$p" '/VmRSS/ { printf "%s:%s kB ", p, $2 }' \
 		    "/proc/$p/status"
 	done
@@ -91,13 +88,20 @@ run() {	# name url [header]
 }
 
 echo "daybook bench: wrk -t2 -c$conns -d${secs}s on $(nproc) cores, $(date -u)"
-echo "workers' RSS before: $(worker_rss)"
+echo "workers' RSS at start: $(worker_rss)"
+# Warm-up: every buffer and cache reaches its working size.
+wrk -t2 -c"$conns" -d2s -H "Cookie: dbk_session=$cookie" "$base/tasks" \
+    >/dev/null
+wrk -t2 -c"$conns" -d2s "$base/__test/kv" >/dev/null
+echo "workers' RSS after warm-up: $(worker_rss)"
+total=0
 run "GET /healthcheck"        "$base/healthcheck" "" health
 run "  static, same bytes"    "$base/static/healthcheck.json" "" health_s
 run "GET /__test/kv"          "$base/__test/kv" "" kv
 run "  static, same bytes"    "$base/static/kv.html" "" kv_s
 run "GET /tasks (50, warm)"   "$base/tasks" "Cookie: dbk_session=$cookie" tasks
 run "  static, same bytes"    "$base/static/tasks.html" "" tasks_s
+echo "workers' RSS after these $total requests: $(worker_rss)"
 
 cat >var/bench/post.lua <<LUA
 counter = 0
@@ -122,7 +126,7 @@ echo
 echo "share of the static ceiling: /healthcheck $(ratio "$rps_health" "$rps_health_s")," \
     "/__test/kv $(ratio "$rps_kv" "$rps_kv_s")," \
     "/tasks $(ratio "$rps_tasks" "$rps_tasks_s")"
-echo "workers' RSS after $total requests: $(worker_rss)"
+echo "workers' RSS after the POST run too ($total requests): $(worker_rss)"
 
 # Leave the bench person with an empty list again (the POST run added many).
 curl -s -b "$jar" -o /dev/null -X POST --data-urlencode "csrf=$token" \
