@@ -849,3 +849,42 @@ harness_bg_wait(struct harness_bg *bg, struct harness_response *resp)
 	free(bg);
 	return rc;
 }
+
+char *
+harness_unique_email(const char *name)
+{
+	static int	 counter;
+	char		*email;
+
+	if (asprintf(&email, "t%d-%d-%s@example.com", (int)getpid(),
+	    __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST), name) == -1)
+		abort();
+	return email;
+}
+
+char *
+harness_form(const char *name, ...)
+{
+	va_list		 ap;
+	const char	*key, *value;
+	char		*body, *enc, *grown;
+	size_t		 len = 0;
+
+	if ((body = calloc(1, 1)) == NULL)
+		abort();
+	va_start(ap, name);
+	for (key = name; key != NULL; key = va_arg(ap, const char *)) {
+		value = va_arg(ap, const char *);
+		if ((enc = harness_urlencode(value)) == NULL)
+			abort();
+		grown = realloc(body, len + strlen(key) + strlen(enc) + 3);
+		if (grown == NULL)
+			abort();
+		body = grown;
+		len += (size_t)sprintf(body + len, "%s%s=%s", len ? "&" : "",
+		    key, enc);
+		free(enc);
+	}
+	va_end(ap);
+	return body;
+}

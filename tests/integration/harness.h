@@ -99,6 +99,18 @@ size_t	 harness_header_count(const struct harness_response *resp,
  */
 char	*harness_input_value(const char *html, const char *name);
 
+/*
+ * "tPID-N-NAME@example.com", unique in this test run (N counts up, also
+ * across threads); caller frees.  Aborts when out of memory.
+ */
+char	*harness_unique_email(const char *name);
+
+/*
+ * An urlencoded form body from name, value pairs ending with NULL; caller
+ * frees.  Aborts when out of memory.
+ */
+char	*harness_form(const char *name, ...) __attribute__((sentinel));
+
 /* s percent-encoded for a form body or query; caller frees.  NULL: ENOMEM */
 char	*harness_urlencode(const char *s);
 

@@ -23,47 +23,7 @@
 #define PASSWORD	"Pw-zq8Xy-secret"
 #define NAME		"Ada Tester"
 
-/* A new unique address for this test process; caller frees. */
-static char *
-unique_email(const char *name)
-{
-	static int	 counter;
-	char		*email;
 
-	cr_assert(asprintf(&email, "t%d-%d-%s@example.com", (int)getpid(),
-	    __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST), name) != -1);
-	return email;
-}
-
-/*
- * An urlencoded form body from name, value pairs ending with NULL; caller
- * frees.
- */
-static char *
-form(const char *name, ...)
-{
-	va_list		 ap;
-	const char	*key, *value;
-	char		*body, *enc, *grown;
-	size_t		 len = 0;
-
-	body = calloc(1, 1);
-	cr_assert_not_null(body);
-	va_start(ap, name);
-	for (key = name; key != NULL; key = va_arg(ap, const char *)) {
-		value = va_arg(ap, const char *);
-		enc = harness_urlencode(value);
-		cr_assert_not_null(enc);
-		grown = realloc(body, len + strlen(key) + strlen(enc) + 3);
-		cr_assert_not_null(grown);
-		body = grown;
-		len += sprintf(body + len, "%s%s=%s", len ? "&" : "", key,
-		    enc);
-		free(enc);
-	}
-	va_end(ap);
-	return body;
-}
 
 static struct harness_client *
 client_new(void)
@@ -222,7 +182,7 @@ signup_post(struct harness_client *c, const char *email, const char *name,
 	char	*csrf, *body;
 
 	csrf = csrf_of(c, "/signup");
-	body = form("csrf", csrf, "email", email, "display_name", name,
+	body = harness_form("csrf", csrf, "email", email, "display_name", name,
 	    "password", pw, "password2", pw2, NULL);
 	post_ok(c, "/signup", body, r);
 	free(body);
@@ -235,7 +195,7 @@ signed_up(const char *tag, char **email_out)
 {
 	struct harness_client	*c = client_new();
 	struct harness_response	 r;
-	char			*email = unique_email(tag);
+	char			*email = harness_unique_email(tag);
 
 	signup_post(c, email, NAME, PASSWORD, PASSWORD, &r);
 	assert_redirect(&r, "/tasks");
@@ -252,8 +212,8 @@ login_post(struct harness_client *c, const char *email, const char *pw,
 	char	*csrf, *body;
 
 	csrf = csrf_of(c, "/login");
-	body = form("csrf", csrf, "email", email, "password", pw, "next",
-	    next ? next : "", NULL);
+	body = harness_form("csrf", csrf, "email", email, "password", pw,
+	    "next", next ? next : "", NULL);
 	post_ok(c, "/login", body, r);
 	free(body);
 	free(csrf);
@@ -351,7 +311,7 @@ Test(accounts, signup_creates_session_cookie_and_redirects)
 {
 	struct harness_client	*c = client_new(), *other;
 	struct harness_response	 r;
-	char			*email = unique_email("signup");
+	char			*email = harness_unique_email("signup");
 	char			*line, *value, *cookie;
 
 	signup_post(c, email, NAME, PASSWORD, PASSWORD, &r);
@@ -396,7 +356,7 @@ Test(accounts, signup_unicode_name_of_100_characters_is_accepted)
 {
 	struct harness_client	*c = client_new();
 	struct harness_response	 r;
-	char			*email = unique_email("name100");
+	char			*email = harness_unique_email("name100");
 	char			 name[201];
 	int			 i;
 
@@ -441,7 +401,7 @@ Test(accounts, signup_rejects_invalid_email)
 
 Test(accounts, signup_rejects_empty_name)
 {
-	char	*email = unique_email("noname");
+	char	*email = harness_unique_email("noname");
 
 	signup_rejected(email, "", PASSWORD, PASSWORD,
 	    "Enter a name of 1 to 100 characters.");
@@ -452,7 +412,7 @@ Test(accounts, signup_rejects_empty_name)
 
 Test(accounts, signup_rejects_name_over_100_characters)
 {
-	char	*email = unique_email("longname");
+	char	*email = harness_unique_email("longname");
 	char	 name[102];
 
 	memset(name, 'n', 101);
@@ -466,7 +426,7 @@ Test(accounts, signup_rejects_name_over_100_characters)
 
 Test(accounts, signup_rejects_short_password)
 {
-	char	*email = unique_email("shortpw");
+	char	*email = harness_unique_email("shortpw");
 
 	signup_rejected(email, NAME, "Pw-7chr", "Pw-7chr",
 	    "Choose a password of at least 8 characters.");
@@ -477,7 +437,7 @@ Test(accounts, signup_rejects_short_password)
 
 Test(accounts, signup_rejects_different_passwords)
 {
-	char	*email = unique_email("pwdiffer");
+	char	*email = harness_unique_email("pwdiffer");
 
 	signup_rejected(email, NAME, PASSWORD, "Pw-zq8Xy-other",
 	    "The two passwords differ.");
@@ -504,11 +464,11 @@ Test(accounts, signup_without_or_with_wrong_csrf_is_403)
 {
 	struct harness_client	*c = client_new();
 	struct harness_response	 r;
-	char			*email = unique_email("nocsrf");
+	char			*email = harness_unique_email("nocsrf");
 	char			*csrf, *body;
 
 	csrf = csrf_of(c, "/signup");
-	body = form("email", email, "display_name", NAME, "password",
+	body = harness_form("email", email, "display_name", NAME, "password",
 	    PASSWORD, "password2", PASSWORD, NULL);
 	post_ok(c, "/signup", body, &r);
 	cr_assert_eq(r.status, 403);
@@ -516,7 +476,8 @@ Test(accounts, signup_without_or_with_wrong_csrf_is_403)
 	harness_response_free(&r);
 	free(body);
 
-	body = form("csrf", "0123456789abcdef0123456789abcdef", "email", email,
+	body = harness_form("csrf", "0123456789abcdef0123456789abcdef",
+	    "email", email,
 	    "display_name", NAME, "password", PASSWORD, "password2", PASSWORD,
 	    NULL);
 	post_ok(c, "/signup", body, &r);
@@ -527,7 +488,7 @@ Test(accounts, signup_without_or_with_wrong_csrf_is_403)
 	/* A good token with another client's pre-session cookie. */
 	harness_cookies_clear(c);
 	free(csrf_of(c, "/login"));
-	body = form("csrf", csrf, "email", email, "display_name", NAME,
+	body = harness_form("csrf", csrf, "email", email, "display_name", NAME,
 	    "password", PASSWORD, "password2", PASSWORD, NULL);
 	harness_cookies_clear(c);
 	post_ok(c, "/signup", body, &r);
@@ -620,7 +581,7 @@ Test(accounts, login_after_redirect_returns_to_the_page)
 	cr_assert(next != NULL && csrf != NULL);
 	harness_response_free(&r);
 
-	body = form("csrf", csrf, "email", email, "password", PASSWORD,
+	body = harness_form("csrf", csrf, "email", email, "password", PASSWORD,
 	    "next", next, NULL);
 	post_ok(anon, "/login", body, &r);
 	assert_redirect(&r, "/tasks?filter=done");
@@ -639,9 +600,10 @@ Test(accounts, login_wrong_password_or_unknown_email)
 {
 	struct harness_client	*c, *anon = client_new();
 	struct harness_response	 r;
-	char			*email, *unknown = unique_email("nobody");
+	char			*email, *unknown;
 	char			*v;
 
+	unknown = harness_unique_email("nobody");
 	forget_address_failures();
 	c = signed_up("wrongpw", &email);
 
@@ -784,7 +746,7 @@ Test(accounts, login_replaces_existing_session_no_fixation)
 
 	/* One client logs in twice with the same login form. */
 	csrf = csrf_of(c, "/login");
-	body = form("csrf", csrf, "email", email, "password", PASSWORD,
+	body = harness_form("csrf", csrf, "email", email, "password", PASSWORD,
 	    "next", "", NULL);
 	post_ok(c, "/login", body, &r);
 	assert_redirect(&r, "/tasks");
@@ -821,7 +783,8 @@ Test(accounts, login_replaces_existing_session_no_fixation)
 	    PLANTED) != -1);
 	planted = client_with_cookie(cookie);
 	free(body);
-	body = form("csrf", csrf, "email", email, "password", PASSWORD, NULL);
+	body = harness_form("csrf", csrf, "email", email, "password",
+	    PASSWORD, NULL);
 	post_ok(planted, "/login", body, &r);
 	assert_redirect(&r, "/tasks");
 	free(second);
@@ -892,7 +855,7 @@ Test(accounts, logout_ends_session_and_says_so)
 	cr_assert_not_null(token);
 	csrf = csrf_of(c, "/tasks");
 
-	body = form("csrf", csrf, NULL);
+	body = harness_form("csrf", csrf, NULL);
 	post_ok(c, "/logout", body, &r);
 	assert_redirect(&r, "/login");
 	line = set_cookie_line(&r, "dbk_flash");
@@ -951,7 +914,7 @@ Test(accounts, logout_without_right_csrf_is_403)
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
 	/* Another session's token is not this session's. */
-	body = form("csrf", other_csrf, NULL);
+	body = harness_form("csrf", other_csrf, NULL);
 	post_ok(c, "/logout", body, &r);
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
@@ -979,14 +942,15 @@ Test(accounts, login_without_right_csrf_is_403)
 
 	c = signed_up("logincsrf", &email);
 	free(csrf_of(anon, "/login"));
-	body = form("email", email, "password", PASSWORD, NULL);
+	body = harness_form("email", email, "password", PASSWORD, NULL);
 	post_ok(anon, "/login", body, &r);
 	cr_assert_eq(r.status, 403);
 	cr_assert_null(set_cookie_line(&r, "dbk_session"));
 	harness_response_free(&r);
 	free(body);
 
-	body = form("csrf", "ffffffffffffffffffffffffffffffff", "email", email,
+	body = harness_form("csrf", "ffffffffffffffffffffffffffffffff",
+	    "email", email,
 	    "password", PASSWORD, NULL);
 	post_ok(anon, "/login", body, &r);
 	cr_assert_eq(r.status, 403);

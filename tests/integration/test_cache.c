@@ -37,17 +37,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char *
-unique_email(const char *name)
-{
-	static int	 counter;
-	char		*email;
-
-	cr_assert(asprintf(&email, "t%d-%d-%s@example.com", (int)getpid(),
-	    __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST), name) != -1);
-	return email;
-}
-
 /* "csrf=<token>&name=<value>" (value percent-encoded); caller frees. */
 static char *
 form_with(const char *csrf, const char *name, const char *value)
@@ -270,7 +259,7 @@ static struct harness_client *
 new_account(const char *tag, char **email_out, char **csrf_out)
 {
 	struct harness_client	*c = client_new();
-	char			*email = unique_email(tag);
+	char			*email = harness_unique_email(tag);
 
 	cr_assert(sign_up(c, email), "sign-up of %s failed", email);
 	*csrf_out = csrf_of(c, "/tasks");

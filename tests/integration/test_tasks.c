@@ -27,44 +27,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char *
-unique_email(const char *name)
-{
-	static int	 counter;
-	char		*email;
-
-	cr_assert(asprintf(&email, "t%d-%d-%s@example.com", (int)getpid(),
-	    __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST), name) != -1);
-	return email;
-}
-
-/* An urlencoded body from name, value pairs ending with NULL; caller frees. */
-static char *
-form(const char *name, ...)
-{
-	va_list		 ap;
-	const char	*key, *value;
-	char		*body, *enc, *grown;
-	size_t		 len = 0;
-
-	body = calloc(1, 1);
-	cr_assert_not_null(body);
-	va_start(ap, name);
-	for (key = name; key != NULL; key = va_arg(ap, const char *)) {
-		value = va_arg(ap, const char *);
-		enc = harness_urlencode(value);
-		cr_assert_not_null(enc);
-		grown = realloc(body, len + strlen(key) + strlen(enc) + 3);
-		cr_assert_not_null(grown);
-		body = grown;
-		len += sprintf(body + len, "%s%s=%s", len ? "&" : "", key,
-		    enc);
-		free(enc);
-	}
-	va_end(ap);
-	return body;
-}
-
 static void
 get_ok(struct harness_client *c, const char *path,
     struct harness_response *r)
@@ -115,11 +77,13 @@ signed_up(const char *tag)
 {
 	struct harness_client	*c = harness_client_new(NULL);
 	struct harness_response	 r;
-	char			*email = unique_email(tag), *csrf, *body;
+	char			*email, *csrf, *body;
+
+	email = harness_unique_email(tag);
 
 	cr_assert_not_null(c);
 	csrf = csrf_of(c, "/signup");
-	body = form("csrf", csrf, "email", email, "display_name", tag,
+	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
 	    "password", PASSWORD, "password2", PASSWORD, NULL);
 	post_ok(c, "/signup", body, &r);
 	assert_redirect(&r, "/tasks");
@@ -152,7 +116,7 @@ add_post(struct harness_client *c, const char *titles,
 {
 	char	*csrf = csrf_of(c, "/tasks"), *body;
 
-	body = form("csrf", csrf, "titles", titles, NULL);
+	body = harness_form("csrf", csrf, "titles", titles, NULL);
 	post_ok(c, "/tasks", body, r);
 	free(body);
 	free(csrf);
@@ -180,7 +144,7 @@ post_action(struct harness_client *c, const char *path,
 	const char	*key, *value, *encv;
 	char		*enc;
 
-	body = form("csrf", csrf, NULL);
+	body = harness_form("csrf", csrf, NULL);
 	va_start(ap, r);
 	while ((key = va_arg(ap, const char *)) != NULL) {
 		value = va_arg(ap, const char *);
