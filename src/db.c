@@ -696,7 +696,8 @@ db_finish(struct dbk_db *db, enum dbk_db_state state)
 {
 	db->state = state;
 	if (db->detached) {
-		if (state == DBK_DB_ERROR)
+		/* During an outage, which is logged once, stay quiet. */
+		if (state == DBK_DB_ERROR && !in_outage)
 			dbk_db_logerror(db, "background query");
 		dbk_db_clear(db);
 		kore_free(db);

@@ -28,6 +28,8 @@
 #define FLASH_MAX		2048
 #define GEN_KEY			"dbk:gen"
 #define GEN_TICK_MS		250
+#define SEEN_SLOTS		1024
+#define SEEN_EVERY_S		300	/* last_seen_at refresh, at most */
 
 static const char	*session_fill_lua =
 	"local g = redis.call('GET', KEYS[1]) "
@@ -42,9 +44,21 @@ static void	auth_query(struct dbk_request *, struct dbk_auth *);
 static int	auth_from_db(struct dbk_request *, struct dbk_auth *);
 static void	csrf_derive(const char *, const u_int8_t *, size_t, char *);
 static void	gen_tick(void *, u_int64_t);
+static void	seen_touch(const u_int8_t *, int);
 static void	gen_random(char *);
 
 static int	gen_lost;
+
+/*
+ * When this worker last wrote each session's last_seen_at (by a prefix of
+ * its hash): sessions served from Redis keep their idle clock in MariaDB
+ * current too, so a Redis FLUSH does not end the sessions of people who
+ * were active all along.
+ */
+static struct {
+	u_int8_t	prefix[8];
+	time_t		when;
+} seen[SEEN_SLOTS];
 
 /*
  * Drive the session lookup: Redis first (one pipelined batch, together with
@@ -199,6 +213,7 @@ auth_from_cache(struct dbk_request *r, struct dbk_auth *auth)
 	if (expires <= (u_int64_t)time(NULL))
 		goto out;
 
+	seen_touch(auth->token_hash, 0);
 	auth->user.id = uid;
 	auth->user.is_admin = (fields[3][0] == '1');
 	(void)kore_strlcpy(auth->user.email, fields[4],
@@ -237,9 +252,6 @@ auth_from_db(struct dbk_request *r, struct dbk_auth *auth)
 {
 	MYSQL_ROW		row;
 	u_int64_t		expires;
-	struct dbk_sql_param	params[] = {
-		DBK_SQL_P_BLOB(auth->token_hash, sizeof(auth->token_hash)),
-	};
 
 	if ((row = dbk_db_row(&r->db, 0, NULL)) == NULL)
 		return (0);
@@ -252,10 +264,7 @@ auth_from_db(struct dbk_request *r, struct dbk_auth *auth)
 	    sizeof(auth->user.display_name));
 
 	/* Keep the idle clock in MariaDB roughly current. */
-	if (row[5] != NULL && row[5][0] == '1') {
-		dbk_db_fire("UPDATE sessions SET last_seen_at = NOW(6) "
-		    "WHERE token_hash = ?", params, 1);
-	}
+	seen_touch(auth->token_hash, row[5] != NULL && row[5][0] == '1');
 
 	dbk_session_cache_fill(auth, expires);
 	return (1);
@@ -561,6 +570,32 @@ dbk_flash_take(struct http_request *req, struct mustache_value *root)
 	dbk_view_set(root, "flash_details", details);
 	dbk_view_set_bool(root, "has_flash_details", details->u.list.len > 0);
 	return (1);
+}
+
+/*
+ * A request of this session was served: write its last_seen_at when this
+ * worker has not done so for SEEN_EVERY_S seconds, or at once when stale
+ * says MariaDB's copy is old.  Not waited for.
+ */
+static void
+seen_touch(const u_int8_t *hash, int stale)
+{
+	struct dbk_sql_param	params[] = { DBK_SQL_P_BLOB(hash, 32) };
+	time_t			now;
+	u_int32_t		slot;
+
+	memcpy(&slot, hash, sizeof(slot));
+	slot %= SEEN_SLOTS;
+	now = time(NULL);
+
+	if (!stale && !memcmp(seen[slot].prefix, hash, 8) &&
+	    now - seen[slot].when < SEEN_EVERY_S)
+		return;
+
+	memcpy(seen[slot].prefix, hash, 8);
+	seen[slot].when = now;
+	dbk_db_fire("UPDATE sessions SET last_seen_at = NOW(6) "
+	    "WHERE token_hash = ?", params, 1);
 }
 
 /* Queue GET of the generation; *idx gets its reply's index. */
