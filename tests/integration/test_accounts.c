@@ -18,6 +18,7 @@
 
 #include <criterion/criterion.h>
 
+#include "checks.h"
 #include "harness.h"
 
 #define PASSWORD	"Pw-zq8Xy-secret"
@@ -45,37 +46,6 @@ client_with_cookie(const char *cookie)
 	cr_assert_eq(harness_client_header(c, line), 0);
 	free(line);
 	return c;
-}
-
-static void
-get_ok(struct harness_client *c, const char *path,
-    struct harness_response *r)
-{
-	cr_assert_eq(harness_get(c, path, r), 0, "GET %s: %s", path,
-	    r->error);
-}
-
-static void
-post_ok(struct harness_client *c, const char *path, const char *body,
-    struct harness_response *r)
-{
-	cr_assert_eq(harness_post_form(c, path, body, r), 0, "POST %s: %s",
-	    path, r->error);
-}
-
-/* The csrf token in the form of the page at path; caller frees. */
-static char *
-csrf_of(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*csrf;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	csrf = harness_input_value(r.body, "csrf");
-	cr_assert(csrf != NULL && *csrf != '\0', "no csrf in %s", path);
-	harness_response_free(&r);
-	return csrf;
 }
 
 /* The location header, asserted present; caller frees. */

@@ -21,42 +21,12 @@
 
 #include <criterion/criterion.h>
 
+#include "checks.h"
 #include "harness.h"
 
 #define PASSWORD	"Pw-zq8Xy-secret"
 
 /* ------------------------------------------------------------ helpers */
-
-static void
-get_ok(struct harness_client *c, const char *path,
-    struct harness_response *r)
-{
-	cr_assert_eq(harness_get(c, path, r), 0, "GET %s: %s", path,
-	    r->error);
-}
-
-static void
-post_ok(struct harness_client *c, const char *path, const char *body,
-    struct harness_response *r)
-{
-	cr_assert_eq(harness_post_form(c, path, body, r), 0, "POST %s: %s",
-	    path, r->error);
-}
-
-/* The csrf token in the page at path (asserted 200); caller frees. */
-static char *
-csrf_of(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*csrf;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	csrf = harness_input_value(r.body, "csrf");
-	cr_assert(csrf != NULL && *csrf != '\0', "no csrf in %s", path);
-	harness_response_free(&r);
-	return csrf;
-}
 
 static void
 assert_redirect(const struct harness_response *r, const char *where)
