@@ -29,6 +29,12 @@ BENCH_TARGETS	:=
 CLEAN_FILES	:=
 
 # The engine's fragment first: the module builds its MUSTACHE_LIB_SRCS.
+# DAYBOOK_PORT_OFFSET (default 0) shifts every port the stacks, test servers
+# and benchmarks use, so that two checkouts can test side by side.
+PORT_OFFSET	:= $(or $(DAYBOOK_PORT_OFFSET),0)
+port		= $(shell echo $$(($(1) + $(PORT_OFFSET))))
+export DAYBOOK_PORT_OFFSET := $(PORT_OFFSET)
+
 include mk/mustache.mk
 include $(filter-out mk/mustache.mk,$(sort $(wildcard mk/*.mk)))
 

@@ -13,7 +13,8 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=64
-base=http://127.0.0.1:8090
+bench_port=$((8090 + ${DAYBOOK_PORT_OFFSET:-0}))
+base=http://127.0.0.1:$bench_port
 static=var/bench/static
 mkdir -p "$static" var/bench
 
@@ -33,7 +34,7 @@ redis_cli() {
 redis_cli SET dbk:bench:kv "a value from Redis" >/dev/null
 
 scripts/server.sh stop bench >/dev/null 2>&1 || true
-scripts/server.sh start bench --port 8090 --workers 2 \
+scripts/server.sh start bench --port $bench_port --workers 2 \
     --module build/bench/daybook.so --conf bench/kore-bench.conf \
     --test-routes >/dev/null
 

@@ -20,7 +20,7 @@
 
 BROWSER_DIR	:= tests/browser
 BROWSER_NODE	:= $(BROWSER_DIR)/node_modules/.package-lock.json
-BROWSER_PORT	?= 8083
+BROWSER_PORT	?= $(call port,8083)
 BROWSER_WORKERS	?= 2
 BROWSER_MODULE	?= $(BUILD)/test/daybook.so
 CHROMIUM	?= /usr/bin/chromium

@@ -84,11 +84,11 @@ run:
 		touch var/dev/seeded; \
 	fi
 	@echo
-	@echo "daybook: http://127.0.0.1:8080/  (make stop stops everything)"
+	@echo "daybook: http://127.0.0.1:$(call port,8080)/  (make stop stops everything)"
 	@sed -n 's/^--[[:space:]]*\(email\|password\):[[:space:]]*/  demo \1: /p' \
 		$(sort $(wildcard sql/seed/*.sql)) /dev/null
 	@echo
-	@$(SERVER) run dev --env dev --port 8080 --module $(DEV_MODULE)
+	@$(SERVER) run dev --env dev --port $(call port,8080) --module $(DEV_MODULE)
 
 # ---------------------------------------------------------------- make stop
 
@@ -145,11 +145,13 @@ integration-run:
 	@rm -f var/test/asan.main.* var/test/asan.one.*
 	@set -e; . var/test/env.sh; \
 	trap '$(SERVER) stop main --env test; $(SERVER) stop one --env test' EXIT; \
-	$(SERVER) start main --env test --port 8081 --workers 2 \
+	$(SERVER) start main --env test --port $(call port,8081) --workers 2 \
 	    --module $(TEST_MODULE); \
-	$(SERVER) start one --env test --port 8082 --workers 1 \
+	$(SERVER) start one --env test --port $(call port,8082) --workers 1 \
 	    --module $(TEST_MODULE) --test-routes; \
 	export DAYBOOK_REPO_ROOT="$(CURDIR)"; \
+	export DAYBOOK_TEST_URL=http://127.0.0.1:$(call port,8081); \
+	export DAYBOOK_TEST_URL_ONE_WORKER=http://127.0.0.1:$(call port,8082); \
 	export ASAN_OPTIONS=detect_leaks=1; \
 	failed=""; \
 	for t in $(IT_MAIN_BINS); do \

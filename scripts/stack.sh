@@ -25,9 +25,14 @@ usage()
 action=$1
 env=$2
 
+# DAYBOOK_PORT_OFFSET (default 0) shifts every port, so that two checkouts
+# on one machine can run their stacks and tests side by side.
+off=${DAYBOOK_PORT_OFFSET:-0}
+case "$off" in ""|*[!0-9]*) echo "stack: DAYBOOK_PORT_OFFSET must be a number" >&2; exit 2 ;; esac
+
 case "$env" in
-dev)	db_port=3406; redis_port=6406; http_port=8080 ;;
-test)	db_port=3407; redis_port=6407; http_port=8081 ;;
+dev)	db_port=$((3406 + off)); redis_port=$((6406 + off)); http_port=$((8080 + off)) ;;
+test)	db_port=$((3407 + off)); redis_port=$((6407 + off)); http_port=$((8081 + off)) ;;
 *)	usage ;;
 esac
 

@@ -212,7 +212,7 @@ can_log_in(const char *email, const char *pw)
 static void
 forget_address_failures(void)
 {
-	harness_run("redis-cli -p 6407 -a \"$(cat var/test/redis_password)\" "
+	harness_run("redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a \"$(cat var/test/redis_password)\" "
 	    "--no-auth-warning DEL dbk:rl:ip:127.0.0.1 >/dev/null");
 }
 

@@ -32,7 +32,7 @@
 #define THREADS		4
 #define ROUNDS		50
 #define MAX_TITLES	(THREADS * ROUNDS + 64)
-#define FLUSH_CMD	"redis-cli -p 6407 -a \"$(cat var/test/redis_password)\" " \
+#define FLUSH_CMD	"redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a \"$(cat var/test/redis_password)\" " \
 			"--no-auth-warning FLUSHALL >/dev/null"
 
 /* ------------------------------------------------------------ helpers */

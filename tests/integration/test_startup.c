@@ -40,8 +40,11 @@ teardown(void)
 static int
 start_with(int port, const char *env)
 {
-	FILE	*fp;
+	FILE		*fp;
+	const char	*offset = getenv("DAYBOOK_PORT_OFFSET");
 
+	if (offset != NULL)
+		port += atoi(offset);
 	fp = fopen(conf, "w");
 	cr_assert_not_null(fp);
 	fprintf(fp, "server default {\n\tbind 127.0.0.1 %d\n\ttls no\n}\n"
