@@ -46,7 +46,7 @@ test-browser: browser-deps
 	@set -e; export CHROMIUM="$(CHROMIUM)"; \
 	if [ -n "$$DAYBOOK_TEST_URL" ]; then \
 		echo "test-browser: against $$DAYBOOK_TEST_URL"; \
-		cd $(BROWSER_DIR) && exec node --test e2e.test.mjs; \
+		cd $(BROWSER_DIR) && exec node --test *.test.mjs; \
 	fi; \
 	$(MAKE) --no-print-directory $(BUILD)/daybook-admin $(BROWSER_MODULE); \
 	scripts/stack.sh start test; \
@@ -59,7 +59,7 @@ test-browser: browser-deps
 	rc=0; \
 	(cd $(BROWSER_DIR) && \
 	    DAYBOOK_TEST_URL=http://127.0.0.1:$(BROWSER_PORT) \
-	    node --test e2e.test.mjs) || rc=$$?; \
+	    node --test *.test.mjs) || rc=$$?; \
 	scripts/server.sh stop browser --env test; trap - EXIT; \
 	ls var/test/asan.* 2>/dev/null | sort | \
 	    comm -13 var/test/browser-asan.before - >var/test/browser-asan.new || true; \
