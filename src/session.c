@@ -410,6 +410,194 @@ dbk_session_revoke_fire(struct dbk_auth *auth)
 	dbk_cache_fire(5, argv, argvlen);
 }
 
+/* Every listed key becomes a tombstone (ARGV[1]: its TTL). */
+static const char	*end_listed_lua =
+	"for i = 1, #KEYS do "
+	" redis.call('SET', KEYS[i], 'revoked', 'EX', ARGV[1]) end "
+	"return #KEYS";
+
+/*
+ * KEYS[1] the generation, KEYS[2..] sessions; ARGV[1] "ADMIN|EMAIL|NAME",
+ * ARGV[2] the user id, then EXPIRES and TTL per session.  A tombstone stays
+ * (a logout may have ended that session after it was listed); without a
+ * generation no copy is valid anyway.
+ */
+static const char	*refresh_listed_lua =
+	"local g = redis.call('GET', KEYS[1]) "
+	"if not g then return 0 end "
+	"for i = 2, #KEYS do "
+	" if redis.call('GET', KEYS[i]) ~= 'revoked' then "
+	"  redis.call('SET', KEYS[i], g .. '|' .. ARGV[2] .. '|' .. "
+	"ARGV[2 * i - 1] .. '|' .. ARGV[1], 'EX', ARGV[2 * i]) end end "
+	"return #KEYS - 1";
+
+struct listed_session {
+	char	key[48];
+	char	expires[24];
+	char	ttl[24];
+};
+
+/* The four parameters of DBK_SESSION_END_SQL; keep NULL ends them all. */
+void
+dbk_session_end_params(struct dbk_sql_param *params, u_int64_t uid,
+    const u_int8_t *keep)
+{
+	static const u_int8_t	none[32];
+
+	if (keep == NULL)
+		keep = none;
+	params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
+	params[1] = (struct dbk_sql_param)DBK_SQL_P_BLOB(keep, 32);
+	params[2] = params[0];
+	params[3] = params[1];
+}
+
+/*
+ * The sessions of result set idx (column 0 the 32-byte hash, column 1 the
+ * expiry when with_expiry), with their keys and TTLs.  Returns how many;
+ * *out is kore_malloc'd (NULL when none), the caller frees it.
+ */
+static size_t
+listed_sessions(struct dbk_db *db, size_t idx, int with_expiry,
+    struct listed_session **out)
+{
+	struct listed_session	*list;
+	MYSQL_ROW		row;
+	unsigned long		*lengths;
+	u_int64_t		rows, now, expires, left;
+	size_t			n;
+
+	*out = NULL;
+	if ((rows = dbk_db_num_rows(db, idx)) == 0)
+		return (0);
+
+	list = kore_calloc(rows, sizeof(*list));
+	now = (u_int64_t)time(NULL);
+	n = 0;
+	while (n < rows && (row = dbk_db_row(db, idx, &lengths)) != NULL) {
+		if (row[0] == NULL || lengths[0] != 32)
+			continue;
+		dbk_session_key((const u_int8_t *)row[0], list[n].key,
+		    sizeof(list[n].key));
+		if (with_expiry) {
+			expires = row[1] != NULL ?
+			    strtoull(row[1], NULL, 10) : 0;
+			left = expires > now ? expires - now : 1;
+			left = MIN(left,
+			    (u_int64_t)dbk_cfg.session_idle_min * 60);
+			(void)snprintf(list[n].expires,
+			    sizeof(list[n].expires), "%llu",
+			    (unsigned long long)expires);
+			(void)snprintf(list[n].ttl, sizeof(list[n].ttl),
+			    "%llu", (unsigned long long)left);
+		}
+		n++;
+	}
+
+	if (n == 0) {
+		kore_free(list);
+		list = NULL;
+	}
+	*out = list;
+	return (n);
+}
+
+/* Queue argv (argc entries, lengths from strlen) on cache and send it. */
+static void
+send_argv(struct dbk_cache *cache, int argc, const char **argv)
+{
+	size_t		*argvlen;
+	int		i;
+
+	argvlen = kore_calloc((size_t)argc, sizeof(*argvlen));
+	for (i = 0; i < argc; i++)
+		argvlen[i] = strlen(argv[i]);
+	dbk_cache_clear(cache);
+	(void)dbk_cache_command(cache, argc, argv, argvlen);
+	dbk_cache_send(cache);
+	kore_free(argvlen);
+}
+
+/* After DBK_SESSION_END_SQL committed: tombstones for result set idx. */
+int
+dbk_session_end_listed(struct dbk_cache *cache, struct dbk_db *db, size_t idx)
+{
+	struct listed_session	*list;
+	const char		**argv;
+	char			ttl[24], nkeys[24];
+	size_t			n, i;
+
+	if ((n = listed_sessions(db, idx, 0, &list)) == 0)
+		return (0);
+
+	(void)snprintf(ttl, sizeof(ttl), "%u", dbk_cfg.session_max_hours * 3600);
+	(void)snprintf(nkeys, sizeof(nkeys), "%zu", n);
+	argv = kore_calloc(n + 4, sizeof(*argv));
+	argv[0] = "EVAL";
+	argv[1] = end_listed_lua;
+	argv[2] = nkeys;
+	for (i = 0; i < n; i++)
+		argv[3 + i] = list[i].key;
+	argv[3 + n] = ttl;
+
+	send_argv(cache, (int)(n + 4), argv);
+	kore_free(argv);
+	kore_free(list);
+	return (1);
+}
+
+/* After DBK_SESSION_LIST_SQL: fresh copies of user for result set idx. */
+int
+dbk_session_refresh_listed(struct dbk_cache *cache, struct dbk_db *db,
+    size_t idx, const struct dbk_user *user)
+{
+	struct listed_session	*list;
+	struct kore_buf		tail;
+	const char		**argv;
+	char			uid[24], nkeys[24];
+	size_t			n, i, argc;
+
+	if ((n = listed_sessions(db, idx, 1, &list)) == 0)
+		return (0);
+
+	kore_buf_init(&tail, 256);
+	kore_buf_appendf(&tail, "%d|%s|%s", user->is_admin, user->email,
+	    user->display_name);
+	(void)snprintf(uid, sizeof(uid), "%llu",
+	    (unsigned long long)user->id);
+	(void)snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);
+
+	argc = 3 + (n + 1) + 2 + 2 * n;
+	argv = kore_calloc(argc, sizeof(*argv));
+	argv[0] = "EVAL";
+	argv[1] = refresh_listed_lua;
+	argv[2] = nkeys;
+	argv[3] = GEN_KEY;
+	for (i = 0; i < n; i++)
+		argv[4 + i] = list[i].key;
+	argv[4 + n] = kore_buf_stringify(&tail, NULL);
+	argv[5 + n] = uid;
+	for (i = 0; i < n; i++) {
+		argv[6 + n + 2 * i] = list[i].expires;
+		argv[7 + n + 2 * i] = list[i].ttl;
+	}
+
+	send_argv(cache, (int)argc, argv);
+	kore_free(argv);
+	kore_free(list);
+	kore_buf_cleanup(&tail);
+	return (1);
+}
+
+/* After the reply: an unconfirmed change voids every cached entry. */
+void
+dbk_session_sync_done(struct dbk_cache *cache)
+{
+	if (cache->ncmds == 0 || cache->replies[0].type != DBK_REPLY_INTEGER)
+		dbk_cache_gen_lost();
+	dbk_cache_clear(cache);
+}
+
 /* Set a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
 void
 dbk_cookie_set(struct http_request *req, const char *name, const char *value,

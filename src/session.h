@@ -77,6 +77,42 @@ void	dbk_session_cache_fill(struct dbk_auth *, u_int64_t);
 void	dbk_session_hash_hex(const u_int8_t *, char *);
 void	dbk_session_key(const u_int8_t *, char *, size_t);
 
+/*
+ * Ending or refreshing every session of one person (password change or
+ * reset, "log out everywhere", a disabled or deleted account, a new name or
+ * email).  MariaDB first, in the caller's transaction with the person's
+ * users row locked:
+ *
+ *   DBK_SESSION_END_SQL      lists, then deletes, every session of the
+ *                            person except one (params from
+ *                            dbk_session_end_params(): 4 of them);
+ *   DBK_SESSION_LIST_SQL     lists every session with its expiry (param:
+ *                            the user id), to refresh their Redis copies.
+ *
+ * After the commit, dbk_session_end_listed() (tombstones) or
+ * dbk_session_refresh_listed() (fresh copies: name, email, admin flag) take
+ * the result set of that SELECT, queue one script on cache and send it; the
+ * caller waits (dbk_cache_pending()) and then calls dbk_session_sync_done(),
+ * which voids the whole cache generation if Redis did not confirm.  They
+ * return 1 when a command was sent, 0 when the result listed no session
+ * (nothing to wait for).
+ */
+#define DBK_SESSION_END_SQL \
+	"SELECT token_hash FROM sessions WHERE user_id = ? " \
+	"AND token_hash <> ? FOR UPDATE; " \
+	"DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?;"
+#define DBK_SESSION_END_NPARAMS		4
+#define DBK_SESSION_LIST_SQL \
+	"SELECT token_hash, UNIX_TIMESTAMP(expires_at) FROM sessions " \
+	"WHERE user_id = ? AND expires_at > NOW(6);"
+
+void	dbk_session_end_params(struct dbk_sql_param *, u_int64_t,
+	    const u_int8_t *);
+int	dbk_session_end_listed(struct dbk_cache *, struct dbk_db *, size_t);
+int	dbk_session_refresh_listed(struct dbk_cache *, struct dbk_db *, size_t,
+	    const struct dbk_user *);
+void	dbk_session_sync_done(struct dbk_cache *);
+
 /* Pre-session CSRF (login and sign-up forms). */
 void	dbk_precsrf_token(struct http_request *, char *);
 int	dbk_precsrf_ok(struct http_request *, const char *);
