@@ -9,6 +9,8 @@ CRITERION_LIBS	:= $(shell pkg-config --libs criterion)
 ADMIN_SHARED	:= src/config.c src/password.c src/migrate.c
 # src/sql.c: the parameter formatter the report and account commands use.
 ADMIN_SRCS	:= $(ADMIN_SHARED) src/sql.c $(wildcard src/admin/*.c)
+# src/reset.c: password reset tokens and links (reset-password; issue 6).
+ADMIN_SRCS	+= src/reset.c
 ADMIN_OBJS	:= $(patsubst src/%.c,$(BUILD)/admin-obj/%.o,$(ADMIN_SRCS))
 
 # The same shared code built with ASan+UBSan for the unit tests.

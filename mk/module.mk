@@ -6,6 +6,8 @@
 # http_request has the layout the kore binary expects.
 
 MODULE_PKGS	:= libmariadb libsodium hiredis
+# libcurl: SMTP for password reset mail (src/mail.c).
+MODULE_PKGS	+= libcurl
 MODULE_CFLAGS	:= $(BASE_CFLAGS) -fPIC $(KORE_FEATURES) \
 		   $(shell pkg-config --cflags $(MODULE_PKGS))
 MODULE_LIBS	:= $(shell pkg-config --libs $(MODULE_PKGS))

@@ -342,6 +342,76 @@ load_socket(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 	return (0);
 }
 
+/* An optional string: NULL when unset or empty, else a heap copy. */
+static int
+load_optional(struct dbk_config *cfg, dbk_config_getenv_fn lookup,
+    const char *name, char **out)
+{
+	const char	*text;
+
+	if ((text = lookup(name)) == NULL || text[0] == '\0')
+		return (0);
+	if ((*out = strdup(text)) == NULL)
+		return (fail(cfg, "%s: out of memory", name));
+	return (0);
+}
+
+/* A plain address: local@domain, printable ASCII, no spaces or <>. */
+static int
+address_ok(const char *s)
+{
+	const char	*at;
+	size_t		 i;
+
+	if ((at = strchr(s, '@')) == NULL || at == s || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || strlen(s) > 254)
+		return (0);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("<>()[],;:\\\"",
+		    s[i]) != NULL)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * DAYBOOK_SMTP_URL (smtp:// or smtps://, optional), DAYBOOK_SMTP_USER,
+ * DAYBOOK_SMTP_PASSWORD(_FILE) and DAYBOOK_MAIL_FROM (an address; needed
+ * when the URL is set).
+ */
+static int
+load_mail(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
+{
+	size_t	i;
+
+	if (load_optional(cfg, lookup, "DAYBOOK_SMTP_URL", &cfg->smtp_url) ==
+	    -1 || load_optional(cfg, lookup, "DAYBOOK_SMTP_USER",
+	    &cfg->smtp_user) == -1 || load_optional(cfg, lookup,
+	    "DAYBOOK_MAIL_FROM", &cfg->mail_from) == -1)
+		return (-1);
+	if (load_password(cfg, lookup, "DAYBOOK_SMTP_PASSWORD",
+	    &cfg->smtp_password) == -1)
+		return (-1);
+	if (cfg->smtp_url != NULL) {
+		if (strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
+		    strncmp(cfg->smtp_url, "smtps://", 8) != 0)
+			return (fail(cfg, "DAYBOOK_SMTP_URL: must start with "
+			    "smtp:// or smtps://"));
+		for (i = 0; cfg->smtp_url[i] != '\0'; i++) {
+			if (cfg->smtp_url[i] <= ' ' || cfg->smtp_url[i] >= 0x7f)
+				return (fail(cfg, "DAYBOOK_SMTP_URL: spaces or "
+				    "control characters"));
+		}
+		if (cfg->mail_from == NULL)
+			return (fail(cfg, "DAYBOOK_MAIL_FROM: must be set when "
+			    "DAYBOOK_SMTP_URL is"));
+	}
+	if (cfg->mail_from != NULL && !address_ok(cfg->mail_from))
+		return (fail(cfg, "DAYBOOK_MAIL_FROM: not an address such as "
+		    "daybook@example.com"));
+	return (0);
+}
+
 int
 dbk_config_load(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 {
@@ -367,6 +437,8 @@ dbk_config_load(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 		return (-1);
 	if (load_password(cfg, lookup, "DAYBOOK_REDIS_PASSWORD",
 	    &cfg->redis_password) == -1)
+		return (-1);
+	if (load_mail(cfg, lookup) == -1)
 		return (-1);
 	if (load_secret(cfg, lookup) == -1)
 		return (-1);
@@ -398,5 +470,10 @@ dbk_config_free(struct dbk_config *cfg)
 	cfg->db_socket = NULL;
 	free_secret_string(&cfg->db_password);
 	free_secret_string(&cfg->redis_password);
+	free(cfg->smtp_url);
+	free(cfg->smtp_user);
+	free(cfg->mail_from);
+	cfg->smtp_url = cfg->smtp_user = cfg->mail_from = NULL;
+	free_secret_string(&cfg->smtp_password);
 	sodium_memzero(cfg->secret, sizeof(cfg->secret));
 }

@@ -46,6 +46,12 @@ struct dbk_config {
 	char		*base_url;		/* DAYBOOK_BASE_URL */
 	char		*report_tz;		/* DAYBOOK_REPORT_TZ */
 
+	/* Mail (password reset links); smtp_url NULL: links go to the log. */
+	char		*smtp_url;		/* DAYBOOK_SMTP_URL, or NULL */
+	char		*smtp_user;		/* DAYBOOK_SMTP_USER, or NULL */
+	char		*smtp_password;		/* DAYBOOK_SMTP_PASSWORD(_FILE) */
+	char		*mail_from;		/* DAYBOOK_MAIL_FROM, or NULL */
+
 	/* Set by dbk_config_load() when it returns an error. */
 	char		error[DBK_CONFIG_ERROR_MAX];
 };

@@ -20,6 +20,7 @@
 #endif
 
 #include "daybook.h"
+#include "mail.h"
 #include "page.h"
 #include "pagecache.h"
 
@@ -122,6 +123,7 @@ kore_parent_configure(int argc, char **argv)
 	}
 
 	dbk_auth_prepare();
+	dbk_mail_global_init();
 }
 
 /* The module's onload: runs in every worker. */
@@ -135,6 +137,7 @@ dbk_init(int state)
 	dbk_db_worker_init();
 	dbk_cache_worker_init();
 	dbk_cache_gen_worker_init();
+	dbk_mail_worker_init();
 
 	return (KORE_RESULT_OK);
 }
@@ -155,6 +158,7 @@ release_all(void)
 void
 kore_worker_teardown(void)
 {
+	dbk_mail_worker_teardown();
 	dbk_cache_worker_teardown();
 	dbk_db_worker_teardown();
 	dbk_accesslog_worker_teardown();
@@ -177,4 +181,5 @@ void
 kore_parent_teardown(void)
 {
 	release_all();
+	dbk_mail_global_cleanup();
 }
