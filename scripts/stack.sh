@@ -2,13 +2,17 @@
 # Private MariaDB and Redis for daybook development and tests.
 #
 #   scripts/stack.sh {start|stop|status|start-mariadb|stop-mariadb|
-#                     start-redis|stop-redis|env} {dev|test}
+#                     start-redis|stop-redis|start-smtp|stop-smtp|env}
+#                     {dev|test}
 #
 # Everything lives under var/<env>/ of the repository: data directories,
 # sockets, logs, pid files, generated passwords and env.sh (which exports
 # every DAYBOOK_* variable for that env).  Ports: dev MariaDB 3406, Redis
 # 6406; test MariaDB 3407, Redis 6407; loopback only.  The system's own
-# MariaDB and Redis services are never touched.
+# MariaDB and Redis services are never touched.  The test stack also runs
+# an SMTP sink (tests/smtp_sink.py, python3-aiosmtpd) on 127.0.0.1:2525,
+# which writes every message it accepts to var/test/mail/; the dev stack
+# has none (password reset links go to daybook's log).
 #
 # Starting what already runs is a no-op; starting waits (bounded) until the
 # server answers; stopping signals exactly the pid in our pid file and waits
@@ -17,7 +21,7 @@ set -eu
 
 usage()
 {
-	echo "usage: $0 {start|stop|status|start-mariadb|stop-mariadb|start-redis|stop-redis|env} {dev|test}" >&2
+	echo "usage: $0 {start|stop|status|start-mariadb|stop-mariadb|start-redis|stop-redis|start-smtp|stop-smtp|env} {dev|test}" >&2
 	exit 2
 }
 
@@ -32,7 +36,8 @@ case "$off" in ""|*[!0-9]*) echo "stack: DAYBOOK_PORT_OFFSET must be a number" >
 
 case "$env" in
 dev)	db_port=$((3406 + off)); redis_port=$((6406 + off)); http_port=$((8080 + off)) ;;
-test)	db_port=$((3407 + off)); redis_port=$((6407 + off)); http_port=$((8081 + off)) ;;
+test)	db_port=$((3407 + off)); redis_port=$((6407 + off)); http_port=$((8081 + off))
+	smtp_port=$((2525 + off)) ;;
 *)	usage ;;
 esac
 
@@ -54,6 +59,9 @@ redis_conf="$dir/redis.conf"
 redis_pwfile="$dir/redis_password"
 secret_file="$dir/secret"
 env_file="$dir/env.sh"
+smtp_pid="$dir/smtp-sink.pid"
+smtp_log="$dir/smtp-sink.log"
+mail_dir="$dir/mail"
 
 # A unix socket path must fit in sun_path (108 bytes); fall back to /tmp
 # for a deeply nested checkout.
@@ -341,6 +349,57 @@ start_redis()
 	say "redis ready (pid $(cat "$redis_pid"), port $redis_port)"
 }
 
+# -------------------------------------------------------------- SMTP sink
+
+# Test stack only: the loopback SMTP sink the password reset tests read.
+start_smtp()
+{
+	[ "$env" = test ] || return 0
+	if pid_alive "$smtp_pid" python3; then
+		say "smtp sink already running (pid $(cat "$smtp_pid"), port $smtp_port)"
+		return 0
+	fi
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+	    die "python3-aiosmtpd not installed (apt-get install python3-aiosmtpd)"
+	rm -f "$smtp_pid"
+	mkdir -p "$mail_dir"
+	say "starting smtp sink on 127.0.0.1:$smtp_port"
+	setsid /usr/bin/python3 "$root/tests/smtp_sink.py" --port "$smtp_port" \
+	    --dir "$mail_dir" --pidfile "$smtp_pid" </dev/null \
+	    >>"$smtp_log" 2>&1 9>&- &
+	child=$!
+	i=0
+	while [ $i -lt $((START_TIMEOUT * 10)) ] && [ ! -s "$smtp_pid" ]; do
+		process_alive "$child" || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if ! pid_alive "$smtp_pid" python3; then
+		tail -n 20 "$smtp_log" >&2
+		kill -TERM "$child" 2>/dev/null || true
+		die "smtp sink did not start within ${START_TIMEOUT}s (log: $smtp_log)"
+	fi
+	say "smtp sink ready (pid $(cat "$smtp_pid"), port $smtp_port, mail in $mail_dir)"
+}
+
+stop_smtp()
+{
+	[ "$env" = test ] || return 0
+	stop_pidfile "$smtp_pid" python3
+}
+
+# The mail settings of env.sh: the sink for tests; dev keeps the caller's.
+env_mail()
+{
+	[ "$env" = test ] || return 0
+	cat <<EOF
+export DAYBOOK_SMTP_URL=smtp://127.0.0.1:$smtp_port
+unset DAYBOOK_SMTP_USER DAYBOOK_SMTP_PASSWORD DAYBOOK_SMTP_PASSWORD_FILE
+export DAYBOOK_MAIL_FROM=daybook@test.invalid
+export DAYBOOK_TEST_MAIL_DIR=$mail_dir
+EOF
+}
+
 # ------------------------------------------------------- secret and env.sh
 
 write_secret()
@@ -385,6 +444,7 @@ export DAYBOOK_SIGNUP=\${DAYBOOK_SIGNUP:-open}
 export DAYBOOK_BASE_URL=http://127.0.0.1:$http_port
 export DAYBOOK_REPORT_TZ=\${DAYBOOK_REPORT_TZ:-UTC}
 EOF
+	env_mail >>"$env_file.tmp.$$"
 	mv -f "$env_file.tmp.$$" "$env_file"
 }
 
@@ -428,10 +488,12 @@ start)
 	write_secret
 	start_mariadb
 	start_redis
+	start_smtp
 	write_env
 	;;
 stop)
 	rc=0
+	stop_smtp || rc=1
 	stop_pidfile "$redis_pid" redis-server || rc=1
 	stop_pidfile "$db_pid" mariadbd || rc=1
 	exit $rc
@@ -451,6 +513,13 @@ start-redis)
 	;;
 stop-redis)
 	stop_pidfile "$redis_pid" redis-server
+	;;
+start-smtp)
+	start_smtp
+	write_env
+	;;
+stop-smtp)
+	stop_smtp
 	;;
 status)
 	status

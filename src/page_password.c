@@ -211,6 +211,8 @@ forgot_wait(struct http_request *req)
 	int			ret;
 
 	ret = dbk_page_db_wait(req, "password forgot");
+	if (ret == HTTP_STATE_RETRY)
+		return (ret);
 	if (ret == HTTP_STATE_CONTINUE) {
 		if (r->db.nresults > FORGOT_INSERT_IDX &&
 		    r->db.affected[FORGOT_INSERT_IDX] == 1)
