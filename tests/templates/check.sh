@@ -125,6 +125,15 @@ error|<h1>Page not found</h1>
 error|Error 404
 error|href="/">Go to the home page</a>
 error|<a href="/login">Log in</a>
+login|<a href="/password/forgot">Forgot your password?</a>
+password_forgot|action="/password/forgot"
+password_forgot|value="ada@example"
+password_forgot|aria-invalid="true" aria-describedby="form-error"
+password_reset|action="/password/reset"
+password_reset|name="token" value="0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+password_reset|aria-invalid="true" aria-describedby="password2-error"
+password_reset--gone|<strong>Error:</strong> This password reset link is not valid
+password_reset--gone|href="/password/forgot"
 EOF
 }
 

@@ -429,3 +429,83 @@ Test(config, free_twice_is_safe)
 	dbk_config_free(&cfg);
 	cr_assert_null(cfg.db_password);
 }
+
+/* ---- Mail settings (issue 6: password reset by email) ---- */
+
+Test(config, mail_unset_by_default)
+{
+	struct dbk_config	cfg;
+
+	expect_ok(&cfg);
+	cr_assert_null(cfg.smtp_url);
+	cr_assert_null(cfg.smtp_user);
+	cr_assert_null(cfg.mail_from);
+	cr_assert_str_eq(cfg.smtp_password, "");
+	dbk_config_free(&cfg);
+}
+
+Test(config, mail_settings_read)
+{
+	struct dbk_config	cfg;
+
+	set_env("DAYBOOK_SMTP_URL", "smtps://mail.example.org:465");
+	set_env("DAYBOOK_SMTP_USER", "daybook");
+	set_env("DAYBOOK_SMTP_PASSWORD_FILE", temp_file("smtp pw\n", 8));
+	set_env("DAYBOOK_MAIL_FROM", "daybook@example.org");
+	expect_ok(&cfg);
+	cr_assert_str_eq(cfg.smtp_url, "smtps://mail.example.org:465");
+	cr_assert_str_eq(cfg.smtp_user, "daybook");
+	cr_assert_str_eq(cfg.smtp_password, "smtp pw");
+	cr_assert_str_eq(cfg.mail_from, "daybook@example.org");
+	dbk_config_free(&cfg);
+	cr_assert_null(cfg.smtp_url);
+	cr_assert_null(cfg.smtp_password);
+}
+
+Test(config, empty_smtp_url_means_no_mail)
+{
+	struct dbk_config	cfg;
+
+	set_env("DAYBOOK_SMTP_URL", "");
+	expect_ok(&cfg);
+	cr_assert_null(cfg.smtp_url);
+	dbk_config_free(&cfg);
+}
+
+Test(config, bad_mail_settings)
+{
+	set_env("DAYBOOK_SMTP_URL", "http://mail.example.org");
+	expect_error("DAYBOOK_SMTP_URL: must start with smtp:// or smtps://");
+	set_env("DAYBOOK_SMTP_URL", "smtp://mail.example.org\n:25");
+	expect_error("DAYBOOK_SMTP_URL: spaces or control characters");
+	set_env("DAYBOOK_SMTP_URL", "smtp://127.0.0.1:25");
+	expect_error("DAYBOOK_MAIL_FROM: must be set when DAYBOOK_SMTP_URL is");
+	set_env("DAYBOOK_MAIL_FROM", "Daybook <daybook@example.org>");
+	expect_error("DAYBOOK_MAIL_FROM: not an address such as "
+	    "daybook@example.com");
+	set_env("DAYBOOK_MAIL_FROM", "daybook@example.org\r\nBcc: x@y");
+	expect_error("DAYBOOK_MAIL_FROM: not an address such as "
+	    "daybook@example.com");
+	set_env("DAYBOOK_MAIL_FROM", "no-at-sign");
+	expect_error("DAYBOOK_MAIL_FROM: not an address such as "
+	    "daybook@example.com");
+}
+
+Test(config, smtp_password_and_file_both_set)
+{
+	set_env("DAYBOOK_SMTP_PASSWORD", "TOPSECRET");
+	set_env("DAYBOOK_SMTP_PASSWORD_FILE", "/nonexistent");
+	expect_error("DAYBOOK_SMTP_PASSWORD and DAYBOOK_SMTP_PASSWORD_FILE "
+	    "are both set; use one");
+}
+
+Test(config, smtp_password_never_in_error)
+{
+	struct dbk_config	cfg;
+
+	set_env("DAYBOOK_SMTP_PASSWORD_FILE", temp_file("TOPSECRET\0x", 11));
+	cr_assert_eq(dbk_config_load(&cfg, fake_getenv), -1);
+	cr_assert_str_eq(cfg.error, "DAYBOOK_SMTP_PASSWORD_FILE: file "
+	    "contains a NUL byte");
+	dbk_config_free(&cfg);
+}
