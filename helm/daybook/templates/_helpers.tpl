@@ -111,7 +111,8 @@ tag.  Call with (dict "image" .Values.x.image "default" "fallback-tag" "what" "x
 {{- define "daybook.externalSecret.create" -}}
 {{- $db := and (not .Values.mariadb.enabled) (not .Values.externalDatabase.existingSecret) .Values.externalDatabase.password -}}
 {{- $redis := and (not .Values.redis.enabled) (not .Values.externalRedis.existingSecret) .Values.externalRedis.password -}}
-{{- if or $db $redis -}}true{{- end -}}
+{{- $smtp := and (not .Values.smtp.existingSecret) .Values.smtp.password -}}
+{{- if or $db $redis $smtp -}}true{{- end -}}
 {{- end -}}
 
 {{/* "name key" of the Secret holding the database password of the app user. */}}
@@ -173,11 +174,20 @@ Call with (dict "ctx" $ "secret" NAME "key" KEY "given" VALUE "length" N).
 {{/* Where daybook containers see their secret files. */}}
 {{- define "daybook.secretsDir" -}}/etc/daybook/secrets{{- end -}}
 
+{{/* "name key" of the Secret holding the SMTP password, or "" for none. */}}
+{{- define "daybook.smtp.secretRef" -}}
+{{- if .Values.smtp.existingSecret -}}
+{{- .Values.smtp.existingSecret }} {{ .Values.smtp.existingSecretPasswordKey }}
+{{- else if .Values.smtp.password -}}
+{{- include "daybook.externalSecret.name" . }} smtp-password
+{{- end -}}
+{{- end -}}
+
 {{/*
 The projected volume "secrets" gathering, as files, the database password
 (db-password), the Redis password (redis-password, when there is one), the
-application secret (app-secret) and the administrator's password
-(admin-password).
+application secret (app-secret), the administrator's password
+(admin-password) and the SMTP password (smtp-password, when there is one).
 */}}
 {{- define "daybook.secretsVolume" -}}
 - name: secrets
@@ -206,11 +216,20 @@ application secret (app-secret) and the administrator's password
               path: app-secret
             - key: admin-password
               path: admin-password
+      {{- $smtpRef := include "daybook.smtp.secretRef" . }}
+      {{- if $smtpRef }}
+      {{- $smtp := splitList " " $smtpRef }}
+      - secret:
+          name: {{ index $smtp 0 }}
+          items:
+            - key: {{ index $smtp 1 }}
+              path: smtp-password
+      {{- end }}
 {{- end -}}
 
 {{/* Checksum of every secret value daybook uses, for the pod annotation. */}}
 {{- define "daybook.secretsChecksum" -}}
-{{- $parts := list (include "daybook.db.secretRef" .) (include "daybook.redis.secretRef" .) (include "daybook.appSecret.name" .) -}}
+{{- $parts := list (include "daybook.db.secretRef" .) (include "daybook.redis.secretRef" .) (include "daybook.appSecret.name" .) (include "daybook.smtp.secretRef" .) -}}
 {{- if not .Values.appSecret.existingSecret -}}
 {{- $parts = append $parts (include (print .Template.BasePath "/secret.yaml") .) -}}
 {{- end -}}
@@ -274,6 +293,21 @@ DAYBOOK_SESSION_MAX_HOURS: {{ .Values.config.sessionMaxHours | quote }}
 DAYBOOK_SIGNUP: {{ .Values.config.signup | quote }}
 DAYBOOK_BASE_URL: {{ include "daybook.baseUrl" . | quote }}
 DAYBOOK_REPORT_TZ: {{ .Values.config.reportTz | quote }}
+{{- if .Values.smtp.url }}
+{{- if not .Values.smtp.from }}
+{{- fail "smtp.from (DAYBOOK_MAIL_FROM) is required when smtp.url is set" }}
+{{- end }}
+DAYBOOK_SMTP_URL: {{ .Values.smtp.url | quote }}
+{{- end }}
+{{- if .Values.smtp.user }}
+DAYBOOK_SMTP_USER: {{ .Values.smtp.user | quote }}
+{{- end }}
+{{- if include "daybook.smtp.secretRef" . }}
+DAYBOOK_SMTP_PASSWORD_FILE: {{ printf "%s/smtp-password" $secrets | quote }}
+{{- end }}
+{{- if .Values.smtp.from }}
+DAYBOOK_MAIL_FROM: {{ .Values.smtp.from | quote }}
+{{- end }}
 {{- end -}}
 
 {{/*
