@@ -362,6 +362,8 @@ start_smtp()
 	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
 	    die "python3-aiosmtpd not installed (apt-get install python3-aiosmtpd)"
 	rm -f "$smtp_pid"
+	# A new sink starts with an empty mailbox.
+	rm -rf "$mail_dir"
 	mkdir -p "$mail_dir"
 	say "starting smtp sink on 127.0.0.1:$smtp_port"
 	setsid /usr/bin/python3 "$root/tests/smtp_sink.py" --port "$smtp_port" \

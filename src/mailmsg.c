@@ -58,7 +58,8 @@ put_body(struct out *o, const char *body)
 		if ((nl = strchr(line, '\n')) == NULL)
 			nl = line + strlen(line);
 		len = (size_t)(nl - line);
-		if (len > DBK_MAIL_LINE_MAX || memchr(line, '\r', len) != NULL) {
+		if (len > DBK_MAIL_LINE_MAX ||
+		    memchr(line, '\r', len) != NULL) {
 			o->failed = 1;
 			return;
 		}

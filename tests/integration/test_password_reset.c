@@ -133,9 +133,9 @@ mail_dir(void)
 }
 
 static int
-name_cmp(const void *a, const void *b)
+is_message(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return e->d_name[0] != '.' && strstr(e->d_name, ".eml") != NULL;
 }
 
 /*
@@ -145,22 +145,17 @@ name_cmp(const void *a, const void *b)
 static size_t
 mails_to(const char *rcpt, char **out, size_t max)
 {
-	DIR		*d;
-	struct dirent	*e;
-	char		*names[512], path[1024], want[320], *text;
-	size_t		 n = 0, found = 0, i;
+	struct dirent	**names;
+	char		 path[1024], want[320], *text;
+	size_t		 found = 0;
+	int		 n, i;
 
 	(void)snprintf(want, sizeof(want), "\r\nTo: %s\r\n", rcpt);
-	cr_assert_not_null(d = opendir(mail_dir()));
-	while ((e = readdir(d)) != NULL && n < 512) {
-		if (e->d_name[0] != '.' && strstr(e->d_name, ".eml") != NULL)
-			names[n++] = strdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
+	n = scandir(mail_dir(), &names, is_message, alphasort);
+	cr_assert_geq(n, 0, "cannot read %s", mail_dir());
 	for (i = 0; i < n; i++) {
 		(void)snprintf(path, sizeof(path), "%s/%s", mail_dir(),
-		    names[i]);
+		    names[i]->d_name);
 		text = slurp(path);
 		if (text != NULL && strstr(text, want) != NULL) {
 			if (found < max) {
@@ -172,6 +167,7 @@ mails_to(const char *rcpt, char **out, size_t max)
 		free(text);
 		free(names[i]);
 	}
+	free(names);
 	return found;
 }
 
@@ -363,11 +359,12 @@ forgot(const char *email, struct harness_response *r)
 static void
 strip_csrf(char *body)
 {
-	char	*v = strstr(body, "name=\"csrf\" value=\"");
+	static const char	 attr[] = "name=\"csrf\" value=\"";
+	char			*v = strstr(body, attr);
 
 	if (v == NULL)
 		return;
-	for (v += strlen("name=\"csrf\" value=\""); *v != '\0' && *v != '"'; v++)
+	for (v += strlen(attr); *v != '\0' && *v != '"'; v++)
 		*v = 'x';
 }
 
@@ -433,6 +430,62 @@ reset_with(const char *link, const char *pw)
 	harness_response_free(&r);
 	free(csrf);
 	return c;
+}
+
+/*
+ * One account with a link asked for and its form open: owner is logged in
+ * as the account, c has the form (csrf) of the link in mail.
+ */
+struct opened {
+	char			*email;
+	struct harness_client	*owner;
+	struct harness_client	*c;
+	char			*mail;
+	char			*link;
+	char			*csrf;
+};
+
+static void
+opened_start(struct opened *o, const char *tag)
+{
+	o->email = harness_unique_email(tag);
+	o->owner = signed_up(o->email);
+	o->c = client_new();
+	forgot_ok(o->email);
+	o->mail = mail_wait(o->email, 0);
+	o->link = link_of(o->mail);
+	o->csrf = open_link(o->c, o->link, 0);
+}
+
+/* POST the new password pw (twice) on o->c; the response is left in r. */
+static void
+opened_post(struct opened *o, const char *pw, struct harness_response *r)
+{
+	reset_post(o->c, o->csrf, token_of(o->link), pw, pw, r);
+}
+
+/* The link is refused now: the form and a POST get the one message. */
+static void
+opened_assert_gone(struct opened *o)
+{
+	struct harness_response	r;
+
+	(void)open_link(o->c, o->link, 1);
+	opened_post(o, NEW_PASSWORD, &r);
+	cr_assert_eq(r.status, 410);
+	cr_assert_not_null(strstr(r.body, GONE_TEXT));
+	harness_response_free(&r);
+}
+
+static void
+opened_free(struct opened *o)
+{
+	free(o->csrf);
+	free(o->link);
+	free(o->mail);
+	harness_client_free(o->c);
+	harness_client_free(o->owner);
+	free(o->email);
 }
 
 /* ---------------------------------------------------------- tests */
@@ -503,93 +556,64 @@ Test(password_reset, no_account_discovery)
 /* The whole way: mail, link, new password, all sessions ended, once. */
 Test(password_reset, mail_link_works_once_and_ends_every_session)
 {
-	char			*email = harness_unique_email("e2e");
-	struct harness_client	*a = signed_up(email), *b, *fresh, *again;
+	struct opened		 o;
+	struct harness_client	*b;
 	struct harness_response	 r;
-	char			*mail, *link, *csrf, hdr[400];
+	char			 hdr[400];
 
-	cr_assert_not_null(b = logged_in(email, PASSWORD));
-	cr_assert(session_alive(a) && session_alive(b));
+	opened_start(&o, "e2e");
+	cr_assert_not_null(b = logged_in(o.email, PASSWORD));
+	cr_assert(session_alive(o.owner) && session_alive(b));
 
-	forgot_ok(email);
-	mail = mail_wait(email, 0);
-	cr_assert_not_null(strstr(mail, "\r\nFrom: daybook@test.invalid\r\n"));
-	(void)snprintf(hdr, sizeof(hdr), "\r\nTo: %s\r\n", email);
-	cr_assert_not_null(strstr(mail, hdr));
-	cr_assert_not_null(strstr(mail, "\r\nSubject: Reset your daybook "
+	cr_assert_not_null(strstr(o.mail, "\r\nFrom: daybook@test.invalid"
+	    "\r\n"));
+	(void)snprintf(hdr, sizeof(hdr), "\r\nTo: %s\r\n", o.email);
+	cr_assert_not_null(strstr(o.mail, hdr));
+	cr_assert_not_null(strstr(o.mail, "\r\nSubject: Reset your daybook "
 	    "password\r\n"));
-	cr_assert_not_null(strstr(mail, "\r\nDate: "));
-	cr_assert_not_null(strstr(mail, "\r\nMessage-ID: <"));
-	cr_assert_not_null(strstr(mail, "\r\nMIME-Version: 1.0\r\n"));
-	cr_assert_not_null(strstr(mail, "\r\nContent-Type: text/plain; "
+	cr_assert_not_null(strstr(o.mail, "\r\nDate: "));
+	cr_assert_not_null(strstr(o.mail, "\r\nMessage-ID: <"));
+	cr_assert_not_null(strstr(o.mail, "\r\nMIME-Version: 1.0\r\n"));
+	cr_assert_not_null(strstr(o.mail, "\r\nContent-Type: text/plain; "
 	    "charset=utf-8\r\n"));
-	link = link_of(mail);
 
 	/* Only the hash of the token is stored. */
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
 	    "token_hash = UNHEX(SHA2(UNHEX('%s'), 256)) AND used_at IS NULL",
-	    token_of(link)), 1);
+	    token_of(o.link)), 1);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
-	    "HEX(token_hash) = UPPER('%s')", token_of(link)), 0);
+	    "HEX(token_hash) = UPPER('%s')", token_of(o.link)), 0);
 
-	fresh = reset_with(link, NEW_PASSWORD);
-	cr_assert(session_alive(fresh), "the reset logs the person in");
-	cr_assert(!session_alive(a), "old session A still alive");
+	opened_post(&o, NEW_PASSWORD, &r);
+	assert_redirect(&r, "/tasks");
+	harness_response_free(&r);
+	cr_assert(session_alive(o.c), "the reset logs the person in");
+	cr_assert(!session_alive(o.owner), "old session A still alive");
 	cr_assert(!session_alive(b), "old session B still alive");
-	cr_assert(!can_log_in(email, PASSWORD));
-	cr_assert(can_log_in(email, NEW_PASSWORD));
+	cr_assert(!can_log_in(o.email, PASSWORD));
+	cr_assert(can_log_in(o.email, NEW_PASSWORD));
 
 	/* Not twice: neither the form nor a POST with the same token. */
-	again = client_new();
-	(void)open_link(again, link, 1);
-	csrf = csrf_of(again, "/password/forgot");
-	reset_post(again, csrf, token_of(link), "Third-pw-8Zz", "Third-pw-8Zz",
-	    &r);
-	cr_assert_eq(r.status, 410);
-	cr_assert_not_null(strstr(r.body, GONE_TEXT));
-	harness_response_free(&r);
-	cr_assert(can_log_in(email, NEW_PASSWORD));
+	opened_assert_gone(&o);
+	cr_assert(can_log_in(o.email, NEW_PASSWORD));
 
-	free(csrf);
-	free(link);
-	free(mail);
-	harness_client_free(again);
-	harness_client_free(fresh);
 	harness_client_free(b);
-	harness_client_free(a);
-	free(email);
+	opened_free(&o);
 }
 
 /* A link past expires_at gets the one message and changes nothing. */
 Test(password_reset, expired_link_is_refused)
 {
-	char			*email = harness_unique_email("expired");
-	struct harness_client	*a = signed_up(email), *c = client_new();
-	struct harness_response	 r;
-	char			*mail, *link, *csrf;
+	struct opened	o;
 
-	forgot_ok(email);
-	mail = mail_wait(email, 0);
-	link = link_of(mail);
-	csrf = open_link(c, link, 0);
-
+	opened_start(&o, "expired");
 	cr_assert_eq(sql("UPDATE password_resets SET expires_at = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE user_id = (SELECT id "
-	    "FROM users WHERE email = '%s')", email), 1);
-	(void)open_link(c, link, 1);
-	reset_post(c, csrf, token_of(link), NEW_PASSWORD, NEW_PASSWORD, &r);
-	cr_assert_eq(r.status, 410);
-	cr_assert_not_null(strstr(r.body, GONE_TEXT));
-	harness_response_free(&r);
-	cr_assert(can_log_in(email, PASSWORD));
-	cr_assert(session_alive(a));
-
-	free(csrf);
-	free(link);
-	free(mail);
-	harness_client_free(c);
-	harness_client_free(a);
-	free(email);
+	    "FROM users WHERE email = '%s')", o.email), 1);
+	opened_assert_gone(&o);
+	cr_assert(can_log_in(o.email, PASSWORD));
+	cr_assert(session_alive(o.owner));
+	opened_free(&o);
 }
 
 /* Unknown and malformed tokens: the same message. */
@@ -644,88 +668,62 @@ Test(password_reset, newer_link_voids_older)
 /* The sign-up password rules; a refused password keeps the link good. */
 Test(password_reset, password_rules_and_csrf)
 {
-	char			*email = harness_unique_email("rules");
-	struct harness_client	*a = signed_up(email), *c = client_new();
+	struct opened		 o;
 	struct harness_response	 r;
-	char			*mail, *link, *csrf, *body;
+	char			*body;
 
-	forgot_ok(email);
-	mail = mail_wait(email, 0);
-	link = link_of(mail);
-	csrf = open_link(c, link, 0);
-
-	reset_post(c, csrf, token_of(link), "short", "short", &r);
+	opened_start(&o, "rules");
+	opened_post(&o, "short", &r);
 	cr_assert_eq(r.status, 422);
 	cr_assert_not_null(strstr(r.body, "at least 8 characters"));
 	harness_response_free(&r);
-	reset_post(c, csrf, token_of(link), NEW_PASSWORD, "Other-pw-1234", &r);
+	reset_post(o.c, o.csrf, token_of(o.link), NEW_PASSWORD,
+	    "Other-pw-1234", &r);
 	cr_assert_eq(r.status, 422);
 	cr_assert_not_null(strstr(r.body, "The two passwords differ."));
 	harness_response_free(&r);
 
 	/* No CSRF token, or a wrong one: 403, nothing changes. */
-	body = harness_form("token", token_of(link), "password", NEW_PASSWORD,
-	    "password2", NEW_PASSWORD, NULL);
-	post_ok(c, "/password/reset", body, &r);
+	body = harness_form("token", token_of(o.link), "password",
+	    NEW_PASSWORD, "password2", NEW_PASSWORD, NULL);
+	post_ok(o.c, "/password/reset", body, &r);
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
 	free(body);
-	reset_post(c, "0000000000000000000000000000000000000000000000000000"
-	    "000000000000", token_of(link), NEW_PASSWORD, NEW_PASSWORD, &r);
+	reset_post(o.c, "0000000000000000000000000000000000000000000000000000"
+	    "000000000000", token_of(o.link), NEW_PASSWORD, NEW_PASSWORD, &r);
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
-	body = harness_form("email", email, NULL);
-	post_ok(c, "/password/forgot", body, &r);
+	body = harness_form("email", o.email, NULL);
+	post_ok(o.c, "/password/forgot", body, &r);
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
 	free(body);
 
-	cr_assert(can_log_in(email, PASSWORD));
-	cr_assert(session_alive(a));
-	harness_client_free(reset_with(link, NEW_PASSWORD));
-
-	free(csrf);
-	free(link);
-	free(mail);
-	harness_client_free(c);
-	harness_client_free(a);
-	free(email);
+	cr_assert(can_log_in(o.email, PASSWORD));
+	cr_assert(session_alive(o.owner));
+	harness_client_free(reset_with(o.link, NEW_PASSWORD));
+	opened_free(&o);
 }
 
 /* A disabled account gets no link, and its earlier link stops working. */
 Test(password_reset, disabled_account_cannot_reset)
 {
-	char			*email = harness_unique_email("disabled");
-	struct harness_client	*a = signed_up(email), *c = client_new();
-	struct harness_response	 r;
-	char			*mail, *link, *csrf;
+	struct opened	o;
 
-	forgot_ok(email);
-	mail = mail_wait(email, 0);
-	link = link_of(mail);
-	csrf = open_link(c, link, 0);
-
+	opened_start(&o, "disabled");
 	cr_assert_eq(sql("UPDATE users SET is_disabled = 1 WHERE email = "
-	    "'%s'", email), 1);
-	(void)open_link(c, link, 1);
-	reset_post(c, csrf, token_of(link), NEW_PASSWORD, NEW_PASSWORD, &r);
-	cr_assert_eq(r.status, 410);
-	harness_response_free(&r);
+	    "'%s'", o.email), 1);
+	opened_assert_gone(&o);
 
 	/* Same answer as for anyone; no new link stored. */
-	forgot_ok(email);
+	forgot_ok(o.email);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
-	    "user_id = (SELECT id FROM users WHERE email = '%s')", email), 1);
+	    "user_id = (SELECT id FROM users WHERE email = '%s')", o.email), 1);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
 	    "used_at IS NULL AND user_id = (SELECT id FROM users WHERE "
-	    "email = '%s')", email), 1);
-
-	free(csrf);
-	free(link);
-	free(mail);
-	harness_client_free(c);
-	harness_client_free(a);
-	free(email);
+	    "email = '%s')", o.email), 1);
+	opened_free(&o);
 }
 
 struct race {
