@@ -9,6 +9,10 @@ CRITERION_LIBS	:= $(shell pkg-config --libs criterion)
 ADMIN_SHARED	:= src/config.c src/password.c src/migrate.c
 # src/sql.c: the parameter formatter the report and account commands use.
 ADMIN_SRCS	:= $(ADMIN_SHARED) src/sql.c $(wildcard src/admin/*.c)
+# admin-web: the report's CSV and times, and the password reset token,
+# shared with the /admin pages (src/reportfmt.c, src/resettoken.c).
+ADMIN_SRCS	+= src/reportfmt.c src/resettoken.c src/csv.c src/worklog.c \
+		   src/validate.c
 ADMIN_OBJS	:= $(patsubst src/%.c,$(BUILD)/admin-obj/%.o,$(ADMIN_SRCS))
 
 # The same shared code built with ASan+UBSan for the unit tests.

@@ -8,10 +8,9 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "resettoken.h"
 
 #define EMAIL_ROOM	255
-#define TOKEN_BYTES	32
-#define RESET_MINUTES	30
 
 int
 dbk_admin_set_admin_check(int argc, char **argv)
@@ -103,54 +102,39 @@ dbk_admin_reset_password_check(int argc, char **argv)
 
 /*
  * Replace the unused links of account id by one for the token whose
- * SHA-256 is hash, valid RESET_MINUTES; with its audit row.
+ * SHA-256 is hash, valid DBK_RESET_MINUTES; with its audit row.
  */
 static int
 store_reset(MYSQL *db, unsigned long long id,
-    const unsigned char hash[crypto_hash_sha256_BYTES], char *err,
-    size_t errlen)
+    const unsigned char hash[DBK_RESET_HASH_LEN], char *err, size_t errlen)
 {
-	static const char	voids[] = "DELETE FROM password_resets WHERE "
-	    "user_id = ? AND used_at IS NULL";
-	static const char	adds[] = "INSERT INTO password_resets "
-	    "(token_hash, user_id, created_at, expires_at) VALUES (?, ?, "
-	    "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)";
 	struct dbk_sql_param	pv[1] = { DBK_SQL_P_INT(id) };
 	struct dbk_sql_param	pa[3] = {
-		DBK_SQL_P_BLOB(hash, crypto_hash_sha256_BYTES),
+		DBK_SQL_P_BLOB(hash, DBK_RESET_HASH_LEN),
 		DBK_SQL_P_INT(id),
-		DBK_SQL_P_INT(RESET_MINUTES),
+		DBK_SQL_P_INT(DBK_RESET_MINUTES),
 	};
 	unsigned long long	voided;
 	char			detail[64];
 
-	if (dbk_admin_exec(db, voids, pv, 1, &voided, err, errlen) == -1 ||
-	    dbk_admin_exec(db, adds, pa, 3, NULL, err, errlen) == -1)
+	if (dbk_admin_exec(db, DBK_RESET_VOID_SQL, pv, 1, &voided, err,
+	    errlen) == -1 ||
+	    dbk_admin_exec(db, DBK_RESET_ADD_SQL("?"), pa, 3, NULL, err,
+	    errlen) == -1)
 		return (-1);
 	(void)snprintf(detail, sizeof(detail), "link valid %d minutes, %llu "
-	    "older unused voided", RESET_MINUTES, voided);
+	    "older unused voided", DBK_RESET_MINUTES, voided);
 	return (dbk_admin_audit(db, "reset-password", id, detail, err,
 	    errlen));
-}
-
-/* base_url without its trailing slashes: the length to print. */
-static int
-base_length(const char *base_url)
-{
-	size_t	len = strlen(base_url);
-
-	while (len > 0 && base_url[len - 1] == '/')
-		len--;
-	return (len > 4096 ? 4096 : (int)len);
 }
 
 int
 dbk_admin_reset_password(const struct dbk_config *cfg, MYSQL *db, int argc,
     char **argv)
 {
-	unsigned char		token[TOKEN_BYTES];
-	unsigned char		hash[crypto_hash_sha256_BYTES];
-	char			hex[TOKEN_BYTES * 2 + 1];
+	unsigned char		hash[DBK_RESET_HASH_LEN];
+	char			hex[DBK_RESET_HEX_LEN + 1];
+	char			link[DBK_RESET_LINK_MAX];
 	char			email[EMAIL_ROOM], err[ADMIN_ERROR_MAX];
 	unsigned long long	id;
 	int			found, status = ADMIN_FAILED;
@@ -161,8 +145,7 @@ dbk_admin_reset_password(const struct dbk_config *cfg, MYSQL *db, int argc,
 		dbk_admin_fail("reset-password", "libsodium unavailable");
 		return (ADMIN_FAILED);
 	}
-	randombytes_buf(token, sizeof(token));
-	crypto_hash_sha256(hash, token, sizeof(token));
+	dbk_reset_token_new(hex, hash);
 	if (dbk_admin_begin(db, err, sizeof(err)) == -1)
 		goto fail;
 	if ((found = dbk_admin_find_user(db, email, &id, NULL, err,
@@ -177,16 +160,15 @@ dbk_admin_reset_password(const struct dbk_config *cfg, MYSQL *db, int argc,
 	if (store_reset(db, id, hash, err, sizeof(err)) == -1 ||
 	    dbk_admin_commit(db, err, sizeof(err)) == -1)
 		goto fail;
-	(void)sodium_bin2hex(hex, sizeof(hex), token, sizeof(token));
-	printf("%.*s/password/reset?token=%s\n", base_length(cfg->base_url),
-	    cfg->base_url, hex);
-	sodium_memzero(hex, sizeof(hex));
+	dbk_reset_link(link, sizeof(link), cfg->base_url, hex);
+	printf("%s\n", link);
+	sodium_memzero(link, sizeof(link));
 	status = ADMIN_OK;
 	goto out;
 fail:
 	dbk_admin_rollback(db);
 	dbk_admin_fail("reset-password", "%s", err);
 out:
-	sodium_memzero(token, sizeof(token));
+	sodium_memzero(hex, sizeof(hex));
 	return (status);
 }
