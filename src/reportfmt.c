@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "reportfmt.h"
+#include "worklog.h"
 
 int
 dbk_report_zone_enter(struct dbk_report_zone *z, const char *tz)
@@ -17,6 +18,8 @@ dbk_report_zone_enter(struct dbk_report_zone *z, const char *tz)
 	char		 path[512];
 
 	memset(z, 0, sizeof(*z));
+	if (!dbk_zone_name_valid(tz))
+		return (-1);
 	if (dir == NULL || dir[0] == '\0')
 		dir = "/usr/share/zoneinfo";
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, tz);

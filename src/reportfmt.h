@@ -24,7 +24,8 @@
 /*
  * The report zone made the process's local zone, and what it replaced.
  * dbk_report_zone_enter() returns 0, or -1 when there is no such zone
- * (glibc would silently fall back to UTC), changing nothing.  Looks in
+ * (glibc would silently fall back to UTC) or tz is not a zone name
+ * (dbk_zone_name_valid()), changing nothing.  Looks in
  * $TZDIR, else /usr/share/zoneinfo.  dbk_report_zone_leave() puts the old
  * TZ back.  Not thread-safe: for single-threaded processes (daybook-admin,
  * a Kore worker between two events).

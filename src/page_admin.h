@@ -1,0 +1,59 @@
+/*
+ * The administrators' pages (/admin...), shared by page_admin.c (the gate,
+ * accounts and audit) and page_admin_reports.c (stored nightly reports).
+ *
+ * Every request is checked against MariaDB (users.is_admin of a live,
+ * enabled account) in its first round trip, whatever the session's Redis
+ * copy says; anyone else gets the same 404 as an unknown URL, before any
+ * CSRF check.
+ */
+
+#ifndef DBK_PAGE_ADMIN_H
+#define DBK_PAGE_ADMIN_H
+
+#include "page.h"
+#include "pwtask.h"
+#include "resettoken.h"
+
+/* Statement [0] of every admin round trip: a row when the asker is one. */
+#define DBK_ADMIN_CHECK_SQL \
+	"SELECT id FROM users WHERE id = ? AND is_admin = 1 " \
+	"AND is_disabled = 0;"
+#define DBK_ADMIN_PARAMS_MAX	4
+
+enum dbk_admin_route {
+	DBK_ADMIN_NONE,
+	DBK_ADMIN_HOME,		/* GET /admin[?page=N] */
+	DBK_ADMIN_CREATE,	/* POST /admin/accounts */
+	DBK_ADMIN_DISABLE,	/* POST /admin/accounts/ID/disable */
+	DBK_ADMIN_ENABLE,	/* POST /admin/accounts/ID/enable */
+	DBK_ADMIN_REPORTS,	/* GET /admin/reports */
+	DBK_ADMIN_REPORT,	/* GET /admin/reports/YYYY-MM-DD */
+	DBK_ADMIN_REPORT_CSV	/* GET /admin/reports/YYYY-MM-DD.csv */
+};
+
+struct dbk_admin_page {
+	struct dbk_auth		auth;
+	enum dbk_admin_route	route;
+	u_int64_t		target;		/* account of an action */
+	char			date[11];	/* report date */
+	u_int64_t		pageno;		/* accounts page, from 1 */
+	char			email[DBK_EMAIL_MAX + 1];
+	char			name[DBK_NAME_MAX + 1];
+	struct dbk_pwtask	pw;
+	char			token_hex[DBK_RESET_HEX_LEN + 1];
+	u_int8_t		token_hash[DBK_RESET_HASH_LEN];
+	int			tries;
+};
+
+/*
+ * The report pages: the statements that follow DBK_ADMIN_CHECK_SQL (their
+ * params appended to params at *n), and the answer made from result sets
+ * 1 and up once the check passed.
+ */
+const char	*dbk_admin_reports_sql(struct dbk_admin_page *,
+		    struct dbk_sql_param *, size_t *);
+void	dbk_admin_reports_respond(struct http_request *,
+	    struct dbk_admin_page *);
+
+#endif
