@@ -89,3 +89,15 @@ test-admin-integration: $(BUILD)/daybook-admin $(ADMIN_INTEGRATION_BIN)
 -include $(ADMIN_OBJS:.o=.d) $(ADMIN_SAN_OBJS:.o=.d) \
     $(ADMIN_SAN_ONLY_OBJS:.o=.d) $(ADMIN_UNIT_BINS:=.d) \
     $(ADMIN_INTEGRATION_BIN).d $(ADMIN_REPORT_TEST_BIN).d
+
+# admin-web: unit tests of the code the admin tool and the module share.
+REPORTFMT_TEST_SRCS := src/reportfmt.c src/resettoken.c src/csv.c \
+		   src/worklog.c src/validate.c
+$(BUILD)/unit/test_reportfmt: tests/unit/test_reportfmt.c \
+    $(REPORTFMT_TEST_SRCS) src/reportfmt.h src/resettoken.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ tests/unit/test_reportfmt.c \
+	    $(REPORTFMT_TEST_SRCS) $(shell pkg-config --libs libsodium) \
+	    -lcriterion
+
+UNIT_TEST_BINS	+= $(BUILD)/unit/test_reportfmt
