@@ -8,7 +8,8 @@
  * 404 of an unknown URL, for GET and POST alike, before the CSRF token is
  * looked at.  The check is statement [0] of the page's first MariaDB round
  * trip (see page_admin.h), so `daybook-admin set-admin EMAIL off` and a
- * disabled account take effect at once, whatever Redis holds.
+ * disabled account take effect at once, whatever Redis holds; Redis
+ * copies with a stale admin flag are refreshed on the way.
  *
  * Every change is one transaction with one admin_audit row.  Disabling
  * ends the account's sessions in the same transaction (DBK_SESSION_END_SQL)
@@ -41,7 +42,7 @@
 #define DISABLE_UPDATE		3
 #define DISABLE_SESSIONS	4	/* the SELECT of DBK_SESSION_END_SQL */
 
-/* GET /admin: after the check, [1] the count, [2] a page, [3] audit. */
+/* GET /admin, after the check: the count, a page, the audit rows. */
 #define HOME_SQL \
 	"SELECT COUNT(*) FROM users;" \
 	"SELECT u.id, u.email, u.display_name, u.is_admin, u.is_disabled, " \
@@ -65,6 +66,8 @@ int	page_admin(struct http_request *);
 enum admin_state {
 	ADMIN_START,
 	ADMIN_CHECK_WAIT,
+	ADMIN_REFRESH_WAIT,
+	ADMIN_DECIDE,
 	ADMIN_HASH_WAIT,
 	ADMIN_WRITE_WAIT,
 	ADMIN_SYNC_WAIT
@@ -72,6 +75,8 @@ enum admin_state {
 
 static int	admin_start(struct http_request *);
 static int	admin_check_wait(struct http_request *);
+static int	admin_refresh_wait(struct http_request *);
+static int	admin_decide(struct http_request *);
 static int	admin_hash_wait(struct http_request *);
 static int	admin_write_wait(struct http_request *);
 static int	admin_sync_wait(struct http_request *);
@@ -79,6 +84,8 @@ static int	admin_sync_wait(struct http_request *);
 static struct http_state	admin_states[] = {
 	{ "ADMIN_START",	admin_start },
 	{ "ADMIN_CHECK_WAIT",	admin_check_wait },
+	{ "ADMIN_REFRESH_WAIT",	admin_refresh_wait },
+	{ "ADMIN_DECIDE",	admin_decide },
 	{ "ADMIN_HASH_WAIT",	admin_hash_wait },
 	{ "ADMIN_WRITE_WAIT",	admin_write_wait },
 	{ "ADMIN_SYNC_WAIT",	admin_sync_wait },
@@ -174,12 +181,14 @@ static void
 check_query(struct http_request *req, struct dbk_admin_page *p)
 {
 	struct dbk_request	*r = http_state_get(req);
-	struct dbk_sql_param	 params[1 + DBK_ADMIN_PARAMS_MAX];
+	struct dbk_sql_param	 params[DBK_ADMIN_CHECK_NPARAMS +
+				    DBK_ADMIN_PARAMS_MAX];
 	struct kore_buf		 sql;
 	const char		*more = "";
 	size_t			 n;
 
 	n = 0;
+	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(p->auth.user.id);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(p->auth.user.id);
 	if (p->route == DBK_ADMIN_HOME) {
 		p->pageno = home_pageno(req);
@@ -234,23 +243,67 @@ admin_start(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
+/*
+ * MariaDB's word on the asker.  When the session's Redis copies carry
+ * another admin flag (`daybook-admin set-admin` cannot reach Redis), they
+ * are refreshed first, so that the nav link follows too.
+ */
 static int
 admin_check_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct dbk_admin_page	*p = r->page;
-	const char		*csrf;
-	size_t			 len;
-	int			 ret;
+	struct dbk_user		 fresh;
+	MYSQL_ROW		 row;
+	int			 ret, is_admin;
 
 	if ((ret = dbk_page_db_wait(req, "admin")) != HTTP_STATE_CONTINUE)
 		return (ret);
-	if (dbk_db_num_rows(&r->db, 0) == 0) {
+	req->fsm_state = ADMIN_DECIDE;
+	if ((row = dbk_db_row(&r->db, 0, NULL)) == NULL) {
+		p->auth.user.is_admin = 0;
+		return (HTTP_STATE_CONTINUE);
+	}
+	is_admin = row[0][0] == '1';
+	if (is_admin != p->auth.user.is_admin) {
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.id = p->auth.user.id;
+		fresh.is_admin = is_admin;
+		(void)kore_strlcpy(fresh.email, row[1], sizeof(fresh.email));
+		(void)kore_strlcpy(fresh.display_name, row[2],
+		    sizeof(fresh.display_name));
+		if (dbk_session_refresh_listed(&r->cache, &r->db, 1, &fresh))
+			req->fsm_state = ADMIN_REFRESH_WAIT;
+	}
+	p->auth.user.is_admin = is_admin;
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+admin_refresh_wait(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+
+	if (dbk_cache_pending(&r->cache))
+		return (HTTP_STATE_RETRY);
+	dbk_session_sync_done(&r->cache);
+	req->fsm_state = ADMIN_DECIDE;
+	return (HTTP_STATE_CONTINUE);
+}
+
+/* Not an administrator: 404.  Else the page, or the POST's CSRF check. */
+static int
+admin_decide(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct dbk_admin_page	*p = r->page;
+	const char		*csrf;
+	size_t			 len;
+
+	if (!p->auth.user.is_admin) {
 		dbk_respond_error(req, HTTP_STATUS_NOT_FOUND);
 		return (HTTP_STATE_COMPLETE);
 	}
-	/* MariaDB says so, whatever the session's copy said. */
-	p->auth.user.is_admin = 1;
 
 	if (!dbk_page_is_post(req)) {
 		if (p->route == DBK_ADMIN_HOME)
@@ -284,7 +337,7 @@ admin_check_wait(struct http_request *req)
 
 /* ------------------------------------------------------ GET /admin */
 
-/* One accounts row of result set 2 as a view object. */
+/* One accounts row as a view object. */
 static struct mustache_value *
 account_view(MYSQL_ROW row, u_int64_t self)
 {
@@ -351,18 +404,18 @@ home_render(struct http_request *req, struct dbk_admin_page *p)
 	dbk_view_set_bool(root, "nav_admin", 1);
 	dbk_view_set_bool(root, "signup_closed", !dbk_cfg.signup_open);
 
-	if ((row = dbk_db_row(&r->db, 1, NULL)) != NULL)
+	if ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST, NULL)) != NULL)
 		total = strtoull(row[0], NULL, 10);
 	home_pages(root, p->pageno, total);
 
 	accounts = dbk_view_list();
-	while ((row = dbk_db_row(&r->db, 2, NULL)) != NULL)
+	while ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST + 1, NULL)) != NULL)
 		dbk_view_push(accounts, account_view(row, p->auth.user.id));
 	dbk_view_set(root, "accounts", accounts);
 	dbk_view_set_bool(root, "has_accounts", accounts->u.list.len > 0);
 
 	audit = dbk_view_list();
-	while ((row = dbk_db_row(&r->db, 3, NULL)) != NULL)
+	while ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST + 2, NULL)) != NULL)
 		dbk_view_push(audit, audit_view(row));
 	dbk_view_set(root, "audit", audit);
 	dbk_view_set_bool(root, "has_audit", audit->u.list.len > 0);

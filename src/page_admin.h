@@ -15,10 +15,17 @@
 #include "pwtask.h"
 #include "resettoken.h"
 
-/* Statement [0] of every admin round trip: a row when the asker is one. */
+/*
+ * Statements [0] and [1] of every admin round trip: the asker's account
+ * (no row when disabled or gone; is_admin says the rest) and sessions,
+ * to refresh their Redis copies when those carry another admin flag.  A
+ * page's own statements follow from DBK_ADMIN_FIRST on.
+ */
 #define DBK_ADMIN_CHECK_SQL \
-	"SELECT id FROM users WHERE id = ? AND is_admin = 1 " \
-	"AND is_disabled = 0;"
+	"SELECT is_admin, email, display_name FROM users WHERE id = ? " \
+	"AND is_disabled = 0;" DBK_SESSION_LIST_SQL
+#define DBK_ADMIN_CHECK_NPARAMS	2
+#define DBK_ADMIN_FIRST		2
 #define DBK_ADMIN_PARAMS_MAX	4
 
 enum dbk_admin_route {
@@ -49,7 +56,7 @@ struct dbk_admin_page {
 /*
  * The report pages: the statements that follow DBK_ADMIN_CHECK_SQL (their
  * params appended to params at *n), and the answer made from result sets
- * 1 and up once the check passed.
+ * DBK_ADMIN_FIRST and up once the check passed.
  */
 const char	*dbk_admin_reports_sql(struct dbk_admin_page *,
 		    struct dbk_sql_param *, size_t *);

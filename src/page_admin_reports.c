@@ -16,7 +16,7 @@
 
 #define REPORTS_MAX		400
 
-/* After the check: [1] the count, [2] the newest REPORTS_MAX. */
+/* After the check: the count, then the newest REPORTS_MAX. */
 #define LIST_SQL \
 	"SELECT COUNT(*) FROM reports;" \
 	"SELECT DATE_FORMAT(report_date, '%Y-%m-%d'), time_zone, people, " \
@@ -24,7 +24,7 @@
 	"FROM reports ORDER BY report_date DESC LIMIT ?;"
 
 /*
- * One report: [1] its head, [2] its tasks in the CSV's order (by email,
+ * One report: its head, then its tasks in the CSV's order (by email,
  * completion time, id), each with its person as the report stored them.
  */
 #define SHOW_SQL \
@@ -86,10 +86,10 @@ list_render(struct http_request *req, struct dbk_admin_page *p)
 
 	root = dbk_page_context(req, &p->auth, "Reports");
 	dbk_view_set_bool(root, "nav_admin", 1);
-	if ((row = dbk_db_row(&r->db, 1, NULL)) != NULL)
+	if ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST, NULL)) != NULL)
 		total = strtoull(row[0], NULL, 10);
 	list = dbk_view_list();
-	while ((row = dbk_db_row(&r->db, 2, NULL)) != NULL)
+	while ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST + 1, NULL)) != NULL)
 		dbk_view_push(list, report_view(row));
 	dbk_view_set(root, "reports", list);
 	dbk_view_set_bool(root, "has_reports", list->u.list.len > 0);
@@ -141,7 +141,7 @@ people_view(struct dbk_request *r, struct mustache_value *people)
 	size_t			 count = 0;
 
 	last[0] = '\0';
-	while ((row = dbk_db_row(&r->db, 2, NULL)) != NULL) {
+	while ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST + 1, NULL)) != NULL) {
 		if (person == NULL || strcmp(last, row[ITEM_UID])) {
 			if (person != NULL)
 				dbk_view_set_int(person, "count",
@@ -163,7 +163,7 @@ people_view(struct dbk_request *r, struct mustache_value *people)
 	return (count);
 }
 
-/* The head row [1] of a report into root; the zone is entered. */
+/* The head row of a report into root; the zone is entered. */
 static void
 head_view(struct mustache_value *root, MYSQL_ROW head)
 {
@@ -214,7 +214,7 @@ csv_send(struct http_request *req, struct dbk_admin_page *p)
 
 	dbk_csv_writer_init(&w, 0);
 	(void)dbk_report_csv_header(&w);
-	while ((row = dbk_db_row(&r->db, 2, NULL)) != NULL) {
+	while ((row = dbk_db_row(&r->db, DBK_ADMIN_FIRST + 1, NULL)) != NULL) {
 		if ((at = dbk_report_parse_utc(row[ITEM_AT])) == -1)
 			continue;
 		(void)dbk_report_csv_row(&w, row[ITEM_EMAIL], row[ITEM_NAME],
@@ -242,7 +242,7 @@ report_respond(struct http_request *req, struct dbk_admin_page *p)
 	struct dbk_report_zone	 zone;
 	MYSQL_ROW		 head;
 
-	if ((head = dbk_db_row(&r->db, 1, NULL)) == NULL) {
+	if ((head = dbk_db_row(&r->db, DBK_ADMIN_FIRST, NULL)) == NULL) {
 		dbk_respond_error(req, HTTP_STATUS_NOT_FOUND);
 		return;
 	}

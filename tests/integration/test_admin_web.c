@@ -4,7 +4,8 @@
  * and POST, logged in or not, before any CSRF check), disabling an account
  * (no login, its sessions end at once), enabling it again, creating an
  * account with a one-time set-password link, the audit rows of each,
- * `daybook-admin set-admin off` taking effect at once, and the stored
+ * `daybook-admin set-admin off|on` taking effect at once (pages and the
+ * nav link of sessions cached in Redis), and the stored
  * reports (list, page, CSV byte for byte as `daybook-admin report`).
  *
  * Administrators are made with `build/daybook-admin create-user --admin`;
@@ -589,9 +590,18 @@ Test(admin_web, set_admin_off_takes_effect_at_once)
 	free(body);
 	cr_assert(logged_in(admin));
 
+	/* The 404 refreshed the session's copy: the nav link is gone. */
+	body = page(admin, "/tasks");
+	cr_assert_null(strstr(body, "href=\"/admin\""), "Admin link kept");
+	free(body);
+
 	cr_assert_eq(harness_run(ADMIN_TOOL " set-admin '%s' on >/dev/null",
 	    email), 0);
 	body = page(admin, "/admin");
+	free(body);
+	body = page(admin, "/tasks");
+	cr_assert_not_null(strstr(body, "<a href=\"/admin\">Admin</a>"),
+	    "no Admin link after set-admin on");
 	free(body);
 
 	harness_response_free(&unknown);
