@@ -145,7 +145,7 @@ admin_reports|href="/admin/reports/2026-11-22.csv" download
 admin_reports|Showing the newest 2 of 500 reports.
 admin_reports--empty|No reports yet.
 admin_report|<h1>Report for 2026-03-29</h1>
-admin_report|3 tasks completed by 2 of 3 people
+admin_report|Completed tasks: 3, by 2 of 3 people
 admin_report|<time datetime="2026-03-29T00:30:00+01:00">00:30</time>
 admin_report|Ship it, &quot;now&quot; &lt;b&gt;
 admin_report|href="/admin/reports/2026-03-29.csv" download
