@@ -9,8 +9,10 @@ CRITERION_LIBS	:= $(shell pkg-config --libs criterion)
 ADMIN_SHARED	:= src/config.c src/password.c src/migrate.c
 # src/sql.c: the parameter formatter the report and account commands use.
 ADMIN_SRCS	:= $(ADMIN_SHARED) src/sql.c $(wildcard src/admin/*.c)
-# src/reset.c: password reset tokens and links (reset-password; issue 6).
-ADMIN_SRCS	+= src/reset.c
+# Shared with the module: password reset tokens and links (src/reset.c),
+# the report's CSV and local times (src/reportfmt.c and what it uses).
+ADMIN_SRCS	+= src/reset.c src/reportfmt.c src/csv.c src/worklog.c \
+		   src/validate.c
 ADMIN_OBJS	:= $(patsubst src/%.c,$(BUILD)/admin-obj/%.o,$(ADMIN_SRCS))
 
 # The same shared code built with ASan+UBSan for the unit tests.
@@ -87,3 +89,15 @@ test-admin-integration: $(BUILD)/daybook-admin $(ADMIN_INTEGRATION_BIN)
 -include $(ADMIN_OBJS:.o=.d) $(ADMIN_SAN_OBJS:.o=.d) \
     $(ADMIN_SAN_ONLY_OBJS:.o=.d) $(ADMIN_UNIT_BINS:=.d) \
     $(ADMIN_INTEGRATION_BIN).d $(ADMIN_REPORT_TEST_BIN).d
+
+# admin-web: unit tests of the code the admin tool and the module share.
+REPORTFMT_TEST_SRCS := src/reportfmt.c src/csv.c \
+		   src/worklog.c src/validate.c
+$(BUILD)/unit/test_reportfmt: tests/unit/test_reportfmt.c \
+    $(REPORTFMT_TEST_SRCS) src/reportfmt.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -o $@ tests/unit/test_reportfmt.c \
+	    $(REPORTFMT_TEST_SRCS) $(shell pkg-config --libs libsodium) \
+	    -lcriterion
+
+UNIT_TEST_BINS	+= $(BUILD)/unit/test_reportfmt

@@ -28,6 +28,7 @@ dbk_pagekey_init(struct dbk_pagekey *key, struct dbk_auth *auth,
 	key->uid = auth->user.id;
 	key->version = version;
 	key->filter = filter;
+	key->is_admin = auth->user.is_admin;	/* the nav's Admin link */
 	(void)kore_strlcpy(key->today, today, sizeof(key->today));
 	memcpy(key->session, auth->token_hash, sizeof(key->session));
 	(void)snprintf(key->names, sizeof(key->names), "%s\n%s",
@@ -38,7 +39,8 @@ static int
 key_equal(const struct dbk_pagekey *a, const struct dbk_pagekey *b)
 {
 	return (a->uid == b->uid && a->version == b->version &&
-	    a->filter == b->filter && !strcmp(a->today, b->today) &&
+	    a->filter == b->filter && a->is_admin == b->is_admin &&
+	    !strcmp(a->today, b->today) &&
 	    !memcmp(a->session, b->session, sizeof(a->session)) &&
 	    !strcmp(a->names, b->names));
 }

@@ -2,9 +2,9 @@
  * Rendered task pages, kept per worker.
  *
  * A page is reused only when everything its bytes depend on is the same:
- * the person and session (names, CSRF token), the version of the list that
- * Redis says is current, the filter and the date (overdue marks).  Pages
- * with a flash message or a form error are never kept.
+ * the person and session (names, admin flag, CSRF token), the version of
+ * the list that Redis says is current, the filter and the date (overdue
+ * marks).  Pages with a flash message or a form error are never kept.
  */
 
 #ifndef DBK_PAGECACHE_H
@@ -17,6 +17,7 @@ struct dbk_pagekey {
 	u_int64_t	uid;
 	u_int64_t	version;
 	int		filter;
+	int		is_admin;
 	char		today[11];
 	u_int8_t	session[32];
 	char		names[DBK_EMAIL_MAX + DBK_NAME_MAX + 2];

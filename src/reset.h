@@ -22,6 +22,18 @@
 #define DBK_RESET_BASE_MAX	1024
 #define DBK_RESET_LINK_MAX	(DBK_RESET_BASE_MAX + 32 + DBK_RESET_HEX)
 
+/* Voids the unused links of an account (param: the user id). */
+#define DBK_RESET_VOID_SQL \
+	"DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL"
+/*
+ * Stores a link: params the hash, then (unless uid is an SQL expression
+ * such as a variable) the user id, then DBK_RESET_MINUTES.
+ */
+#define DBK_RESET_ADD_SQL(uid) \
+	"INSERT INTO password_resets (token_hash, user_id, created_at, " \
+	"expires_at) VALUES (?, " uid ", UTC_TIMESTAMP(6), " \
+	"UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)"
+
 /*
  * A new random token: hex gets its DBK_RESET_HEX digits and a NUL, hash
  * its SHA-256.  libsodium must be initialised.

@@ -102,17 +102,12 @@ dbk_admin_reset_password_check(int argc, char **argv)
 
 /*
  * Replace the unused links of account id by one for the token whose
- * SHA-256 is hash, valid RESET_MINUTES; with its audit row.
+ * SHA-256 is hash, valid DBK_RESET_MINUTES; with its audit row.
  */
 static int
 store_reset(MYSQL *db, unsigned long long id, const uint8_t *hash, char *err,
     size_t errlen)
 {
-	static const char	voids[] = "DELETE FROM password_resets WHERE "
-	    "user_id = ? AND used_at IS NULL";
-	static const char	adds[] = "INSERT INTO password_resets "
-	    "(token_hash, user_id, created_at, expires_at) VALUES (?, ?, "
-	    "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)";
 	struct dbk_sql_param	pv[1] = { DBK_SQL_P_INT(id) };
 	struct dbk_sql_param	pa[3] = {
 		DBK_SQL_P_BLOB(hash, DBK_RESET_HASH_BYTES),
@@ -122,8 +117,10 @@ store_reset(MYSQL *db, unsigned long long id, const uint8_t *hash, char *err,
 	unsigned long long	voided;
 	char			detail[64];
 
-	if (dbk_admin_exec(db, voids, pv, 1, &voided, err, errlen) == -1 ||
-	    dbk_admin_exec(db, adds, pa, 3, NULL, err, errlen) == -1)
+	if (dbk_admin_exec(db, DBK_RESET_VOID_SQL, pv, 1, &voided, err,
+	    errlen) == -1 ||
+	    dbk_admin_exec(db, DBK_RESET_ADD_SQL("?"), pa, 3, NULL, err,
+	    errlen) == -1)
 		return (-1);
 	(void)snprintf(detail, sizeof(detail), "link valid %d minutes, %llu "
 	    "older unused voided", DBK_RESET_MINUTES, voided);

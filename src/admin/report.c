@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "admin.h"
+#include "reportfmt.h"
 
 #define DATE_LEN	10		/* YYYY-MM-DD */
 #define DAY_S		86400
@@ -177,27 +177,6 @@ dbk_admin_report_check(int argc, char **argv)
 	return (parse_args(argc, argv, &args));
 }
 
-/*
- * Make tz the process's local time zone.  Returns 0, or -1 when there is
- * no such zone (glibc would silently fall back to UTC).
- */
-static int
-use_zone(const char *tz)
-{
-	const char	*dir = getenv("TZDIR");
-	char		 path[512];
-
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/usr/share/zoneinfo";
-	(void)snprintf(path, sizeof(path), "%s/%s", dir, tz);
-	if (strcmp(tz, "UTC") != 0 && access(path, R_OK) != 0)
-		return (-1);
-	if (setenv("TZ", tz, 1) == -1)
-		return (-1);
-	tzset();
-	return (0);
-}
-
 /* The local calendar day of t as YYYYMMDD. */
 static long
 local_day(time_t t)
@@ -281,39 +260,9 @@ utc_text(time_t t, char *out, size_t outlen)
 	(void)strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* t in the report zone as 2026-03-29T00:30:00+01:00 (out >= 32 bytes). */
-static void
-local_text(time_t t, char *out, size_t outlen)
-{
-	struct tm	tm;
-	long		off;
-	size_t		n;
-
-	(void)localtime_r(&t, &tm);
-	n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm);
-	off = tm.tm_gmtoff;
-	(void)snprintf(out + n, outlen - n, "%c%02ld:%02ld", off < 0 ? '-' :
-	    '+', labs(off) / 3600, labs(off) % 3600 / 60);
-}
-
 /* ------------------------------------------------------------------ */
 /* Reading and storing                                                 */
 /* ------------------------------------------------------------------ */
-
-/* "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC to time_t; -1 when malformed. */
-static time_t
-parse_utc(const char *text)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return (-1);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (timegm(&tm));
-}
 
 /* One result row into r: a new person when the user id changes. */
 static int
@@ -343,7 +292,7 @@ add_row(struct report *r, MYSQL_ROW row)
 	t->id = strtoull(row[3], NULL, 10);
 	t->title = row[4];
 	t->utc = row[5];
-	if ((t->at = parse_utc(row[5])) == -1)
+	if ((t->at = dbk_report_parse_utc(row[5])) == -1)
 		return (-1);
 	if (p->count++ == 0)
 		r->with_tasks++;
@@ -546,8 +495,8 @@ print_text(FILE *fp, const struct report *r)
 	char				 from[40], to[40], at[40];
 	size_t				 i, j;
 
-	local_text(r->start, from, sizeof(from));
-	local_text(r->end, to, sizeof(to));
+	dbk_report_local_time(r->start, from, sizeof(from));
+	dbk_report_local_time(r->end, to, sizeof(to));
 	fprintf(fp, "daybook report for %s (%s)\n", r->date, r->tz);
 	fprintf(fp, "from %s to %s (%lld hours)\n", from, to,
 	    (long long)(r->end - r->start) / 3600);
@@ -562,7 +511,7 @@ print_text(FILE *fp, const struct report *r)
 		fprintf(fp, ">: %zu completed\n", p->count);
 		for (j = 0; j < p->count; j++) {
 			t = &r->tasks[p->first + j];
-			local_text(t->at, at, sizeof(at));
+			dbk_report_local_time(t->at, at, sizeof(at));
 			fprintf(fp, "  %s  #%llu  ", at + 11, t->id);
 			put_plain(fp, t->title);
 			fputc('\n', fp);
@@ -570,45 +519,30 @@ print_text(FILE *fp, const struct report *r)
 	}
 }
 
-/* One RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
-static void
-put_csv(FILE *fp, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
-static void
+/* The CSV (src/reportfmt.c, shared with /admin/reports); 0 or -1. */
+static int
 print_csv(FILE *fp, const struct report *r)
 {
 	const struct report_person	*p;
 	const struct report_task	*t;
-	char				 at[40];
+	struct dbk_csv_writer		 w;
 	size_t				 i, j;
+	int				 rc = -1;
 
-	fputs("email,display_name,task_id,title,completed_at\r\n", fp);
+	dbk_csv_writer_init(&w, 0);
+	(void)dbk_report_csv_header(&w);
 	for (i = 0; i < r->npeople; i++) {
 		p = &r->people[i];
 		for (j = 0; j < p->count; j++) {
 			t = &r->tasks[p->first + j];
-			local_text(t->at, at, sizeof(at));
-			put_csv(fp, p->email);
-			fputc(',', fp);
-			put_csv(fp, p->name);
-			fprintf(fp, ",%llu,", t->id);
-			put_csv(fp, t->title);
-			fprintf(fp, ",%s\r\n", at);
+			(void)dbk_report_csv_row(&w, p->email, p->name, t->id,
+			    t->title, t->at);
 		}
 	}
+	if (!w.failed && fwrite(w.data, 1, w.len, fp) == w.len)
+		rc = 0;
+	dbk_csv_writer_free(&w);
+	return (rc);
 }
 
 /* A JSON string; the text is UTF-8 from MariaDB (utf8mb4). */
@@ -646,7 +580,7 @@ print_json_person(FILE *fp, const struct report *r,
 	fprintf(fp, ",\"tasks_completed\":%zu,\"tasks\":[", p->count);
 	for (j = 0; j < p->count; j++) {
 		t = &r->tasks[p->first + j];
-		local_text(t->at, at, sizeof(at));
+		dbk_report_local_time(t->at, at, sizeof(at));
 		fprintf(fp, "%s{\"id\":%llu,\"title\":", j > 0 ? "," : "",
 		    t->id);
 		put_json(fp, t->title);
@@ -661,8 +595,8 @@ print_json(FILE *fp, const struct report *r)
 	char	from[40], to[40];
 	size_t	i;
 
-	local_text(r->start, from, sizeof(from));
-	local_text(r->end, to, sizeof(to));
+	dbk_report_local_time(r->start, from, sizeof(from));
+	dbk_report_local_time(r->end, to, sizeof(to));
 	fprintf(fp, "{\"date\":\"%s\",\"time_zone\":", r->date);
 	put_json(fp, r->tz);
 	fprintf(fp, ",\"range_start\":\"%s\",\"range_end\":\"%s\","
@@ -683,14 +617,16 @@ dbk_admin_report(const struct dbk_config *cfg, MYSQL *db, int argc,
 {
 	struct report_args	args;
 	struct report		r;
+	struct dbk_report_zone	zone;
 	char			err[ADMIN_ERROR_MAX];
 	int			status = ADMIN_FAILED;
 
 	memset(&r, 0, sizeof(r));
+	memset(&zone, 0, sizeof(zone));
 	if ((status = parse_args(argc, argv, &args)) != ADMIN_OK)
 		return (status);
 	status = ADMIN_FAILED;
-	if (use_zone(cfg->report_tz) == -1) {
+	if (dbk_report_zone_enter(&zone, cfg->report_tz) == -1) {
 		dbk_admin_fail("report", "DAYBOOK_REPORT_TZ: unknown time "
 		    "zone '%s'", cfg->report_tz);
 		goto out;
@@ -701,9 +637,13 @@ dbk_admin_report(const struct dbk_config *cfg, MYSQL *db, int argc,
 		dbk_admin_fail("report", "%s: %s", r.date, err);
 		goto out;
 	}
-	if (args.format == FORMAT_CSV)
-		print_csv(stdout, &r);
-	else if (args.format == FORMAT_JSON)
+	if (args.format == FORMAT_CSV) {
+		if (print_csv(stdout, &r) == -1) {
+			dbk_admin_fail("report", "%s: stored, but writing it "
+			    "out failed", r.date);
+			goto out;
+		}
+	} else if (args.format == FORMAT_JSON)
 		print_json(stdout, &r);
 	else
 		print_text(stdout, &r);
@@ -714,6 +654,7 @@ dbk_admin_report(const struct dbk_config *cfg, MYSQL *db, int argc,
 	}
 	status = ADMIN_OK;
 out:
+	dbk_report_zone_leave(&zone);
 	if (r.res != NULL)
 		mysql_free_result(r.res);
 	free(r.people);

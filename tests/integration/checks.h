@@ -1,12 +1,14 @@
 /*
  * Criterion checks shared by the page tests (test_accounts.c,
- * test_tasks.c): requests that must get an answer, and the CSRF token of a
- * page.  The harness itself reports errors instead of asserting, so these
- * live here.
+ * test_tasks.c, test_admin_web.c): requests that must get an answer, the
+ * CSRF token of a page, redirects, signing up and logging in.  The harness
+ * itself reports errors instead of asserting, so these live here.
  */
 
 #ifndef DBK_CHECKS_H
 #define DBK_CHECKS_H
+
+#include <stdlib.h>
 
 #include <criterion/criterion.h>
 
@@ -41,6 +43,68 @@ csrf_of(struct harness_client *c, const char *path)
 	cr_assert(csrf != NULL && *csrf != '\0', "no csrf in %s", path);
 	harness_response_free(&r);
 	return csrf;
+}
+
+/* ---- Accounts: shared by test_accounts.c, test_tasks.c, test_admin_web.c */
+
+#define PASSWORD	"Pw-zq8Xy-secret"
+
+/* r is a 303 to exactly where. */
+static inline void
+assert_redirect(const struct harness_response *r, const char *where)
+{
+	char	*loc;
+
+	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
+	    r->status, where, r->body ? r->body : "");
+	loc = harness_header(r, "Location");
+	cr_assert_not_null(loc, "no Location");
+	cr_assert_str_eq(loc, where);
+	free(loc);
+}
+
+/* POST /login with a fresh form on c; the response is left in r. */
+static inline void
+login_post(struct harness_client *c, const char *email, const char *pw,
+    const char *next, struct harness_response *r)
+{
+	char	*csrf, *body;
+
+	csrf = csrf_of(c, "/login");
+	body = harness_form("csrf", csrf, "email", email, "password", pw,
+	    "next", next ? next : "", NULL);
+	post_ok(c, "/login", body, r);
+	free(body);
+	free(csrf);
+}
+
+/*
+ * A new account (display name tag, password PASSWORD), signed up and so
+ * logged in, on its own client.  Its email goes to *email_out (caller
+ * frees) unless email_out is NULL.
+ */
+static inline struct harness_client *
+signed_up(const char *tag, char **email_out)
+{
+	struct harness_client	*c = harness_client_new(NULL);
+	struct harness_response	 r;
+	char			*email, *csrf, *body;
+
+	cr_assert_not_null(c);
+	email = harness_unique_email(tag);
+	csrf = csrf_of(c, "/signup");
+	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
+	    "password", PASSWORD, "password2", PASSWORD, NULL);
+	post_ok(c, "/signup", body, &r);
+	assert_redirect(&r, "/tasks");
+	harness_response_free(&r);
+	free(body);
+	free(csrf);
+	if (email_out != NULL)
+		*email_out = email;
+	else
+		free(email);
+	return c;
 }
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <mysql.h>
 
 #include "harness.h"
 
@@ -887,4 +888,76 @@ harness_form(const char *name, ...)
 	}
 	va_end(ap);
 	return body;
+}
+
+/* ---- The test database (admin-web) -------------------------------- */
+
+/* The password: $DAYBOOK_DB_PASSWORD, else the file's first line. */
+static void
+db_password(char *out, size_t len)
+{
+	const char	*file = getenv("DAYBOOK_DB_PASSWORD_FILE");
+	FILE		*fp;
+
+	(void)snprintf(out, len, "%s", env_or("DAYBOOK_DB_PASSWORD", ""));
+	if (out[0] != '\0' || file == NULL || (fp = fopen(file, "r")) == NULL)
+		return;
+	if (fgets(out, (int)len, fp) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	fclose(fp);
+}
+
+static MYSQL *
+db_connect(void)
+{
+	MYSQL		*db;
+	char		 pw[256];
+	const char	*sock = getenv("DAYBOOK_DB_SOCKET");
+
+	if ((db = mysql_init(NULL)) == NULL)
+		return NULL;
+	db_password(pw, sizeof(pw));
+	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	if (mysql_real_connect(db, sock ? "localhost" : env_or(
+	    "DAYBOOK_DB_HOST", "127.0.0.1"), env_or("DAYBOOK_DB_USER",
+	    "daybook"), pw, env_or("DAYBOOK_DB_NAME", "daybook"),
+	    (unsigned int)atoi(env_or("DAYBOOK_DB_PORT", "3306")), sock,
+	    0) == NULL) {
+		fprintf(stderr, "harness: MariaDB: %s\n", mysql_error(db));
+		mysql_close(db);
+		db = NULL;
+	}
+	return db;
+}
+
+char *
+harness_sql(const char *fmt, ...)
+{
+	MYSQL		*db;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	va_list		 ap;
+	char		*q = NULL, *value = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&q, fmt, ap) == -1)
+		q = NULL;
+	va_end(ap);
+	if (q == NULL || (db = db_connect()) == NULL)
+		goto out;
+	if (mysql_query(db, q) != 0) {
+		fprintf(stderr, "harness: %s: %s\n", q, mysql_error(db));
+	} else if ((res = mysql_store_result(db)) != NULL) {
+		row = mysql_fetch_row(res);
+		value = strdup(row != NULL && row[0] != NULL ? row[0] : "");
+		mysql_free_result(res);
+	} else {
+		value = strdup("");
+	}
+	mysql_close(db);
+out:
+	free(q);
+	return value;
 }

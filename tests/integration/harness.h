@@ -154,4 +154,14 @@ struct harness_bg	*harness_bg_get(const char *base_url, const char *path);
 int			 harness_bg_wait(struct harness_bg *bg,
 			    struct harness_response *resp);
 
+/*
+ * One SQL statement (printf-style: test constants only, never data from a
+ * response) on the test database of $DAYBOOK_DB_* (a new connection each
+ * time).  Returns the first column of its first row as a new string
+ * (caller frees; "" when there is no row or no result set), or NULL when
+ * it failed (the error on stderr).
+ */
+char	*harness_sql(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -58,18 +58,6 @@ location(const struct harness_response *r)
 	return loc;
 }
 
-static void
-assert_redirect(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s", r->status,
-	    where);
-	loc = location(r);
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
 /* Percent-decoded s (a query value); caller frees. */
 static char *
 url_decode(const char *s)
@@ -155,36 +143,6 @@ signup_post(struct harness_client *c, const char *email, const char *name,
 	body = harness_form("csrf", csrf, "email", email, "display_name", name,
 	    "password", pw, "password2", pw2, NULL);
 	post_ok(c, "/signup", body, r);
-	free(body);
-	free(csrf);
-}
-
-/* A client signed up (and so logged in) as a new account. */
-static struct harness_client *
-signed_up(const char *tag, char **email_out)
-{
-	struct harness_client	*c = client_new();
-	struct harness_response	 r;
-	char			*email = harness_unique_email(tag);
-
-	signup_post(c, email, NAME, PASSWORD, PASSWORD, &r);
-	assert_redirect(&r, "/tasks");
-	harness_response_free(&r);
-	*email_out = email;
-	return c;
-}
-
-/* POST /login with a fresh form on c; the response is left in r. */
-static void
-login_post(struct harness_client *c, const char *email, const char *pw,
-    const char *next, struct harness_response *r)
-{
-	char	*csrf, *body;
-
-	csrf = csrf_of(c, "/login");
-	body = harness_form("csrf", csrf, "email", email, "password", pw,
-	    "next", next ? next : "", NULL);
-	post_ok(c, "/login", body, r);
 	free(body);
 	free(csrf);
 }

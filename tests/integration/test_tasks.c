@@ -28,42 +28,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static void
-assert_redirect(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
-	    r->status, where, r->body);
-	loc = harness_header(r, "Location");
-	cr_assert_not_null(loc, "no Location");
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
-/* A new account, signed up and so logged in, on its own client. */
-static struct harness_client *
-signed_up(const char *tag)
-{
-	struct harness_client	*c = harness_client_new(NULL);
-	struct harness_response	 r;
-	char			*email, *csrf, *body;
-
-	email = harness_unique_email(tag);
-
-	cr_assert_not_null(c);
-	csrf = csrf_of(c, "/signup");
-	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
-	    "password", PASSWORD, "password2", PASSWORD, NULL);
-	post_ok(c, "/signup", body, &r);
-	assert_redirect(&r, "/tasks");
-	harness_response_free(&r);
-	free(body);
-	free(csrf);
-	free(email);
-	return c;
-}
-
 /* GET path, asserted 200; the body, caller frees. */
 static char *
 page(struct harness_client *c, const char *path)
@@ -393,7 +357,7 @@ TestSuite(tasks, .timeout = 60);
 
 Test(tasks, add_several_at_once_trimmed_in_order)
 {
-	struct harness_client	*c = signed_up("addmany");
+	struct harness_client	*c = signed_up("addmany", NULL);
 	char			*body;
 	const char		*a, *b, *d;
 
@@ -428,7 +392,7 @@ Test(tasks, add_several_at_once_trimmed_in_order)
 
 Test(tasks, add_skips_titles_already_open)
 {
-	struct harness_client	*c = signed_up("dups");
+	struct harness_client	*c = signed_up("dups", NULL);
 	char			*body;
 
 	free(add_ok(c, "Buy milk\nCall mum"));
@@ -465,7 +429,7 @@ Test(tasks, add_skips_titles_already_open)
 
 Test(tasks, add_compares_titles_like_unicode_ci)
 {
-	struct harness_client	*c = signed_up("unicodeci");
+	struct harness_client	*c = signed_up("unicodeci", NULL);
 	char			*body;
 
 	free(add_ok(c, "Crème brûlée"));
@@ -482,7 +446,7 @@ Test(tasks, add_compares_titles_like_unicode_ci)
 
 Test(tasks, completed_title_can_be_added_again)
 {
-	struct harness_client	*c = signed_up("readd");
+	struct harness_client	*c = signed_up("readd", NULL);
 	long long		 id;
 	char			*body;
 
@@ -528,7 +492,7 @@ add_rejected(struct harness_client *c, const char *titles,
 
 Test(tasks, add_validation_stores_nothing)
 {
-	struct harness_client	*c = signed_up("addval");
+	struct harness_client	*c = signed_up("addval", NULL);
 	char			*line, *text, *body;
 	int			 i;
 
@@ -593,7 +557,7 @@ Test(tasks, add_validation_stores_nothing)
 
 Test(tasks, add_exactly_100_lines)
 {
-	struct harness_client	*c = signed_up("add100");
+	struct harness_client	*c = signed_up("add100", NULL);
 	char			*text, *body;
 	int			 i;
 
@@ -617,7 +581,7 @@ Test(tasks, add_exactly_100_lines)
  */
 Test(tasks, add_largest_valid_submission)
 {
-	struct harness_client	*c = signed_up("addmax");
+	struct harness_client	*c = signed_up("addmax", NULL);
 	char			*text, *body, *pad, title[256];
 	int			 i;
 
@@ -642,7 +606,7 @@ Test(tasks, add_largest_valid_submission)
 /* Four-byte characters count as one each. */
 Test(tasks, add_counts_four_byte_characters)
 {
-	struct harness_client	*c = signed_up("emoji");
+	struct harness_client	*c = signed_up("emoji", NULL);
 	struct harness_response	 r;
 	char			*line, *body;
 
@@ -669,7 +633,7 @@ Test(tasks, add_counts_four_byte_characters)
 
 Test(tasks, complete_and_reopen)
 {
-	struct harness_client	*c = signed_up("complete");
+	struct harness_client	*c = signed_up("complete", NULL);
 	long long		 first, second;
 	char			*body;
 
@@ -708,7 +672,7 @@ Test(tasks, complete_and_reopen)
 
 Test(tasks, filters_and_counts)
 {
-	struct harness_client	*c = signed_up("filters");
+	struct harness_client	*c = signed_up("filters", NULL);
 	char			*body;
 	long long		 id;
 
@@ -791,7 +755,7 @@ edit_post(struct harness_client *c, long long id, const char *title,
 
 Test(tasks, edit_title_notes_due)
 {
-	struct harness_client	*c = signed_up("edit");
+	struct harness_client	*c = signed_up("edit", NULL);
 	struct harness_response	 r;
 	long long		 id;
 	char			*body, future[11];
@@ -825,7 +789,7 @@ Test(tasks, edit_title_notes_due)
 
 Test(tasks, edit_limits_are_characters)
 {
-	struct harness_client	*c = signed_up("editlimits");
+	struct harness_client	*c = signed_up("editlimits", NULL);
 	struct harness_response	 r;
 	long long		 id;
 	char			*title, *notes;
@@ -848,7 +812,7 @@ Test(tasks, edit_limits_are_characters)
  */
 Test(tasks, edit_notes_line_breaks_count_once)
 {
-	struct harness_client	*c = signed_up("notescrlf");
+	struct harness_client	*c = signed_up("notescrlf", NULL);
 	struct harness_response	 r;
 	char			*line, *notes, *expect;
 	long long		 id;
@@ -877,7 +841,7 @@ Test(tasks, edit_notes_line_breaks_count_once)
 /* Editing a completed task keeps it completed, with the same time. */
 Test(tasks, edit_keeps_completion)
 {
-	struct harness_client	*c = signed_up("editdone");
+	struct harness_client	*c = signed_up("editdone", NULL);
 	struct harness_response	 r;
 	long long		 id;
 	char			*body, *meta, before[64];
@@ -906,7 +870,7 @@ Test(tasks, edit_keeps_completion)
 /* The completion time is shown in UTC and is now (within two minutes). */
 Test(tasks, completion_time_is_now_in_utc)
 {
-	struct harness_client	*c = signed_up("utctime");
+	struct harness_client	*c = signed_up("utctime", NULL);
 	long long		 id;
 	char			*body;
 	const char		*at;
@@ -935,7 +899,7 @@ Test(tasks, completion_time_is_now_in_utc)
 
 Test(tasks, overdue_open_tasks_are_marked)
 {
-	struct harness_client	*c = signed_up("overdue");
+	struct harness_client	*c = signed_up("overdue", NULL);
 	struct harness_response	 r;
 	long long		 late, today_id, done;
 	char			*body, past[11], today[11];
@@ -996,7 +960,7 @@ edit_rejected(struct harness_client *c, long long id, const char *title,
 
 Test(tasks, edit_validation_changes_nothing)
 {
-	struct harness_client	*c = signed_up("editval");
+	struct harness_client	*c = signed_up("editval", NULL);
 	struct harness_response	 r;
 	long long		 id;
 	char			*s;
@@ -1032,7 +996,7 @@ Test(tasks, edit_validation_changes_nothing)
 
 Test(tasks, delete_one_through_confirmation)
 {
-	struct harness_client	*c = signed_up("delete");
+	struct harness_client	*c = signed_up("delete", NULL);
 	struct harness_response	 r;
 	long long		 id;
 	char			*path, *body, *action;
@@ -1084,7 +1048,7 @@ Test(tasks, delete_one_through_confirmation)
 
 Test(tasks, clear_completed_keeps_open_ones)
 {
-	struct harness_client	*c = signed_up("clear");
+	struct harness_client	*c = signed_up("clear", NULL);
 	struct harness_response	 r;
 	char			*body;
 
@@ -1118,7 +1082,7 @@ Test(tasks, clear_completed_keeps_open_ones)
 
 Test(tasks, delete_all)
 {
-	struct harness_client	*c = signed_up("deleteall");
+	struct harness_client	*c = signed_up("deleteall", NULL);
 	struct harness_response	 r;
 	char			*body;
 
@@ -1148,8 +1112,8 @@ Test(tasks, delete_all)
 
 Test(tasks, another_persons_task_is_404)
 {
-	struct harness_client	*owner = signed_up("owner");
-	struct harness_client	*other = signed_up("intruder");
+	struct harness_client	*owner = signed_up("owner", NULL);
+	struct harness_client	*other = signed_up("intruder", NULL);
 	static const char	*actions[] = {
 		"edit", "complete", "reopen", "delete"
 	};
@@ -1211,7 +1175,7 @@ Test(tasks, another_persons_task_is_404)
 
 Test(tasks, bad_ids_are_404)
 {
-	struct harness_client	*c = signed_up("badids");
+	struct harness_client	*c = signed_up("badids", NULL);
 	static const char	*paths[] = {
 		"/tasks/abc/edit", "/tasks/0/edit", "/tasks/-1/edit",
 		"/tasks/9999999999999999/edit",
@@ -1270,8 +1234,8 @@ csrf_rejected(struct harness_client *c, const char *path,
 
 Test(tasks, every_post_needs_the_right_csrf)
 {
-	struct harness_client	*c = signed_up("csrf");
-	struct harness_client	*other = signed_up("csrfother");
+	struct harness_client	*c = signed_up("csrf", NULL);
+	struct harness_client	*other = signed_up("csrfother", NULL);
 	long long		 open_id, done_id;
 	char			*other_csrf, *path, *body;
 
@@ -1319,7 +1283,7 @@ Test(tasks, every_post_needs_the_right_csrf)
 
 Test(tasks, titles_are_escaped)
 {
-	struct harness_client	*c = signed_up("escape");
+	struct harness_client	*c = signed_up("escape", NULL);
 	char			*body, *path, *value;
 	long long		 id;
 
@@ -1356,7 +1320,7 @@ Test(tasks, titles_are_escaped)
 
 Test(tasks, security_headers_on_the_task_pages)
 {
-	struct harness_client	*c = signed_up("headers");
+	struct harness_client	*c = signed_up("headers", NULL);
 	static const char	*paths[] = { "/tasks", "/tasks?filter=done",
 		"/tasks/clear-completed", "/tasks/delete-all" };
 	struct harness_response	 r;
@@ -1446,7 +1410,7 @@ Test(tasks, concurrent_adds_by_different_people_all_succeed)
 
 	for (i = 0; i < ADDERS; i++) {
 		memset(&a[i], 0, sizeof(a[i]));
-		a[i].client = signed_up("parallel");
+		a[i].client = signed_up("parallel", NULL);
 		a[i].csrf = csrf_of(a[i].client, "/tasks");
 		a[i].n = i;
 	}

@@ -134,6 +134,30 @@ password_reset|name="token" value="0123456789abcdef0123456789abcdef0123456789abc
 password_reset|aria-invalid="true" aria-describedby="password2-error"
 password_reset--gone|<strong>Error:</strong> This password reset link is not valid
 password_reset--gone|href="/password/forgot"
+admin|<a href="/admin" aria-current="page">Admin</a>
+admin|<h1>Administration</h1>
+admin|action="/admin/accounts/7/disable"
+admin|action="/admin/accounts/5/enable"
+admin|<strong class="tag tag-disabled">Disabled</strong>
+admin|Grace &lt;Hopper&gt; &amp; &quot;Co&quot;
+admin|<span class="hint">You</span>
+admin|action="/admin/accounts" class="form"
+admin|<label for="new-email">Email</label>
+admin|Sign-up is closed on this site
+admin|<li>https://daybook.example.org/password/reset?token=0123456789abcdef
+admin|href="/admin?page=2">Older accounts</a>
+admin|<td>daybook-admin</td><td>report</td>
+admin|href="/admin/reports"
+admin_reports|<h1>Nightly reports</h1>
+admin_reports|<a href="/admin/reports/2026-11-22">2026-11-22</a></td><td>Europe/Berlin</td>
+admin_reports|href="/admin/reports/2026-11-22.csv" download
+admin_reports|Showing the newest 2 of 500 reports.
+admin_reports--empty|No reports yet.
+admin_report|<h1>Report for 2026-03-29</h1>
+admin_report|Completed tasks: 3, by 2 of 3 people
+admin_report|<time datetime="2026-03-29T00:30:00+01:00">00:30</time>
+admin_report|Ship it, &quot;now&quot; &lt;b&gt;
+admin_report|href="/admin/reports/2026-03-29.csv" download
 EOF
 }
 
