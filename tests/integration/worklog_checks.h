@@ -92,6 +92,20 @@ wl_post_va(struct harness_client *c, const char *path,
 	return rc;
 }
 
+/* POST path with the token and fields; 0 when an answer came. */
+static inline int
+wl_post(struct harness_client *c, const char *path,
+    struct harness_response *r, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, r);
+	rc = wl_post_va(c, path, r, ap);
+	va_end(ap);
+	return rc;
+}
+
 /* POST /worklog/DATE (save unless fields say action=clear). */
 static inline void
 wl_save(struct harness_client *c, const char *date,
