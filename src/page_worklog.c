@@ -56,6 +56,11 @@ static const char	*weekday_names[7] = {
 	"Sunday"
 };
 
+/* The kinds' labels on a phone, by enum dbk_day_kind. */
+static const char	*kind_short[DBK_DAY_KIND_COUNT] = {
+	"Off", "Rem", "Vac", "Hol", "Sick"
+};
+
 static void	page_onfree(struct http_request *);
 static void	queue_month(struct http_request *);
 
@@ -456,6 +461,7 @@ day_cell(const struct dbk_grid_cell *cell, const struct day_entry *e,
 
 	dbk_view_set_cstr(item, "kind", dbk_day_kind_name(e->kind));
 	dbk_view_set_cstr(item, "kind_label", dbk_day_kind_label(e->kind));
+	dbk_view_set_cstr(item, "kind_short", kind_short[e->kind]);
 	dbk_view_set_bool(item, "half_day", e->half_day);
 	dbk_view_set_bool(item, "has_note", e->has_note);
 	if (e->location_len > 0) {

@@ -175,7 +175,7 @@ Test(worklog, save_a_day_and_see_it_everywhere)
 	cr_assert_str_eq(wl_day_kind(body, "2026-03-10"), "office");
 	cr_assert(strstr(body, "2026-03-10 saved: Office.") != NULL,
 	    "the flash message");
-	cr_assert(strstr(body, "<span class=\"wl-label\">Office") != NULL,
+	cr_assert(strstr(body, "<span class=\"wl-long\">Office</span>") != NULL,
 	    "the kind in words, not only a colour");
 	cr_assert_str_eq(wl_total(body, "Office"), "1");
 	free(body);
