@@ -17,6 +17,9 @@
 #include "validate.h"
 #include "mustache/mustache.h"
 
+/* Lines of kept days a flash lists (it is a cookie: a few hundred bytes). */
+#define KEPT_LINES	16
+
 int	page_worklog_day(struct http_request *);
 int	page_worklog_range(struct http_request *);
 
@@ -565,12 +568,12 @@ range_start(struct http_request *req)
 }
 
 /*
- * The days of the range that had an entry (statement DBK_WRITE_FIRST
- * lists every entry from the first to the last day; the range may skip
- * weekends), kore_malloc'd strings in kept[]; returns how many.
+ * Which days of the range had an entry: statement DBK_WRITE_FIRST lists
+ * every entry from the first to the last day (the range may skip
+ * weekends).  Sets kept[i] for p->days[i]; returns how many.
  */
 static size_t
-range_kept(struct dbk_request *r, struct worklog_page *p, char **kept)
+range_kept(struct dbk_request *r, struct worklog_page *p, u_int8_t *kept)
 {
 	MYSQL_ROW		row;
 	struct dbk_date		d;
@@ -584,8 +587,53 @@ range_kept(struct dbk_request *r, struct worklog_page *p, char **kept)
 			continue;
 		while (i < p->ndays && dbk_date_cmp(&p->days[i], &d) < 0)
 			i++;
-		if (i < p->ndays && dbk_date_cmp(&p->days[i], &d) == 0)
-			kept[n++] = kore_strdup(row[0]);
+		if (i < p->ndays && dbk_date_cmp(&p->days[i], &d) == 0) {
+			kept[i] = 1;
+			n++;
+		}
+	}
+
+	return (n);
+}
+
+/*
+ * The kept days as lines for the flash: runs of days next to each other
+ * in the range as "FIRST to LAST", at most KEPT_LINES of them (the flash
+ * is a cookie), then "and N more days".  Strings are kore_malloc'd into
+ * lines (KEPT_LINES + 1 room); returns how many.
+ */
+static size_t
+kept_lines(struct worklog_page *p, const u_int8_t *kept, char **lines)
+{
+	char	first[DBK_DATE_STR_LEN], last[DBK_DATE_STR_LEN], buf[48];
+	size_t	n, more;
+	int	i, j;
+
+	n = 0;
+	more = 0;
+	for (i = 0; i < p->ndays; i = j) {
+		if (!kept[i]) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < p->ndays && kept[j]; j++)
+			;
+		if (n == KEPT_LINES) {
+			more += (size_t)(j - i);
+			continue;
+		}
+		dbk_date_format(&p->days[i], first);
+		dbk_date_format(&p->days[j - 1], last);
+		if (j - i == 1)
+			(void)snprintf(buf, sizeof(buf), "%s", first);
+		else
+			(void)snprintf(buf, sizeof(buf), "%s to %s", first, last);
+		lines[n++] = kore_strdup(buf);
+	}
+	if (more > 0) {
+		(void)snprintf(buf, sizeof(buf), "and %zu more day%s", more,
+		    more == 1 ? "" : "s");
+		lines[n++] = kore_strdup(buf);
 	}
 
 	return (n);
@@ -596,8 +644,9 @@ range_write_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct worklog_page	*p = r->page;
-	char			**kept, msg[160];
-	size_t			i, nkept, saved;
+	char			*lines[KEPT_LINES + 1], msg[160];
+	u_int8_t		*kept;
+	size_t			i, nkept, nlines, saved;
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
@@ -611,6 +660,7 @@ range_write_wait(struct http_request *req)
 
 	kept = kore_calloc((size_t)p->ndays, sizeof(*kept));
 	nkept = range_kept(r, p, kept);
+	nlines = 0;
 	if (p->replace) {
 		(void)snprintf(msg, sizeof(msg), "%d day%s saved as %s "
 		    "(%zu replaced).", p->ndays, p->ndays == 1 ? "" : "s",
@@ -627,10 +677,11 @@ range_write_wait(struct http_request *req)
 			    "existing\" to change them):", nkept,
 			    nkept == 1 ? "" : "s", nkept == 1 ? "was" : "were");
 		}
-		dbk_flash_set(req, 0, msg, (const char *const *)kept, nkept);
+		nlines = kept_lines(p, kept, lines);
+		dbk_flash_set(req, 0, msg, (const char *const *)lines, nlines);
 	}
-	for (i = 0; i < nkept; i++)
-		kore_free(kept[i]);
+	for (i = 0; i < nlines; i++)
+		kore_free(lines[i]);
 	kore_free(kept);
 
 	dbk_wlpage_write_end(req, p);
