@@ -31,25 +31,26 @@ enum form_state {
 	FORM_INVALIDATE_WAIT
 };
 
-static int	day_auth(struct http_request *);
+_Static_assert(FORM_START == DBK_WLPAGE_AFTER_AUTH,
+    "FORM_START follows the auth");
+
 static int	day_start(struct http_request *);
 static int	day_load_wait(struct http_request *);
 static int	day_write_wait(struct http_request *);
 
 static struct http_state	day_states[] = {
-	{ "FORM_AUTH",			day_auth },
+	{ "FORM_AUTH",			dbk_wlpage_auth },
 	{ "FORM_START",			day_start },
 	{ "FORM_LOAD_WAIT",		day_load_wait },
 	{ "FORM_WRITE_WAIT",		day_write_wait },
 	{ "FORM_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
 };
 
-static int	range_auth(struct http_request *);
 static int	range_start(struct http_request *);
 static int	range_write_wait(struct http_request *);
 
 static struct http_state	range_states[] = {
-	{ "FORM_AUTH",			range_auth },
+	{ "FORM_AUTH",			dbk_wlpage_auth },
 	{ "FORM_START",			range_start },
 	{ "FORM_LOAD_WAIT",		range_start },	/* not used */
 	{ "FORM_WRITE_WAIT",		range_write_wait },
@@ -147,23 +148,6 @@ day_from_path(struct http_request *req, struct worklog_page *p)
 	    NULL);
 
 	return (0);
-}
-
-static int
-day_auth(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct worklog_page	*p = r->page;
-	int			ret;
-
-	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
-		return (ret);
-	if (!day_from_path(req, p))
-		return (HTTP_STATE_COMPLETE);
-	redirect_to_month(p, &p->day);
-	req->fsm_state = FORM_START;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 /* The day's form, with p's values and errors. */
@@ -281,6 +265,10 @@ day_start(struct http_request *req)
 	char			date[DBK_DATE_STR_LEN];
 	size_t			len;
 
+	if (!day_from_path(req, p))
+		return (HTTP_STATE_COMPLETE);
+	redirect_to_month(p, &p->day);
+
 	if (!dbk_page_is_post(req)) {
 		dbk_date_format(&p->day, date);
 		params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(
@@ -379,20 +367,6 @@ page_worklog_range(struct http_request *req)
 
 	return (http_state_run(range_states,
 	    sizeof(range_states) / sizeof(range_states[0]), req));
-}
-
-static int
-range_auth(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct worklog_page	*p = r->page;
-	int			ret;
-
-	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
-		return (ret);
-	req->fsm_state = FORM_START;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 /* The range form, with p's values and errors. */
