@@ -455,3 +455,53 @@ dbk_limit_clear(struct dbk_cache *cache, const char *email)
 	(void)cache;
 	dbk_cache_fire(2, argv, argvlen);
 }
+
+/* ---- Gates shared by the pages behind a login (account, tasks) ---- */
+
+/*
+ * Drive the session lookup of a page behind a login.  Returns
+ * HTTP_STATE_CONTINUE when the person is known, HTTP_STATE_RETRY while
+ * waiting, or HTTP_STATE_COMPLETE after answering: the login page (a 303;
+ * with ?next= for a GET) or 503 when MariaDB could not tell.
+ */
+int
+dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
+{
+	switch (dbk_auth_step(req, auth)) {
+	case DBK_AUTH_PENDING:
+		return (HTTP_STATE_RETRY);
+	case DBK_AUTH_OK:
+		return (HTTP_STATE_CONTINUE);
+	case DBK_AUTH_UNAVAILABLE:
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (HTTP_STATE_COMPLETE);
+	case DBK_AUTH_NONE:
+	default:
+		if (auth->has_cookie)
+			dbk_session_clear_cookie(req);
+		if (dbk_page_is_post(req))
+			dbk_redirect(req, "/login");
+		else
+			dbk_page_login_redirect(req);
+		return (HTTP_STATE_COMPLETE);
+	}
+}
+
+/*
+ * Does the POST (populated) carry this session's CSRF token?  Returns 1;
+ * or 0 after answering 403.
+ */
+int
+dbk_page_csrf_ok(struct http_request *req, struct dbk_auth *auth)
+{
+	const char	*csrf;
+	size_t		len;
+
+	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
+	    !dbk_auth_csrf_ok(auth, csrf)) {
+		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
+		return (0);
+	}
+
+	return (1);
+}

@@ -18,6 +18,8 @@ void	dbk_page_today(char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,
 	    size_t *);
+int	dbk_page_auth_gate(struct http_request *, struct dbk_auth *);
+int	dbk_page_csrf_ok(struct http_request *, struct dbk_auth *);
 
 void	dbk_auth_prepare(void);
 int	page_not_found(struct http_request *);
