@@ -447,8 +447,8 @@ acc_load_wait(struct http_request *req)
 	/* What was typed into the form that failed; the stored values else. */
 	dbk_view_set_cstr(root, "name", p->error[E_NAME] != NULL ?
 	    p->name : p->auth.user.display_name);
-	dbk_view_set_cstr(root, "email", p->action == ACT_EMAIL &&
-	    p->error[E_EMAIL] != NULL ? p->email : p->auth.user.email);
+	dbk_view_set_cstr(root, "email", p->action == ACT_EMAIL ?
+	    p->email : p->auth.user.email);
 	dbk_view_set_cstr(root, "time_zone", p->error[E_TIME_ZONE] != NULL ?
 	    p->zone : zone);
 	errors = dbk_view_object();

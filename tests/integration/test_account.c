@@ -796,16 +796,14 @@ redis_traces(const struct person *who)
 	    "until cursor == '0' "
 	    "return out";
 	char	*cmd, *keys, *values, *line, *next, *out;
-	size_t	 len;
-
 	keys = command_output(REDIS_CLI " --scan");
 	cr_assert(asprintf(&cmd, REDIS_CLI " EVAL \"%s\" 0 %s '%s'",
 	    values_lua, who->uid, who->email) != -1);
 	values = command_output(cmd);
 	free(cmd);
 
-	len = strlen(values);
-	cr_assert_not_null(out = calloc(1, strlen(keys) + len + 1));
+	cr_assert_not_null(out = calloc(1, strlen(keys) + strlen(values) +
+	    1));
 	for (line = keys; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -814,7 +812,14 @@ redis_traces(const struct person *who)
 			strcat(out, "\n");
 		}
 	}
-	strcat(out, values);
+	for (line = values; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line != '\0') {
+			strcat(out, line);
+			strcat(out, "\n");
+		}
+	}
 	free(keys);
 	free(values);
 	return out;
