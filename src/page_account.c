@@ -28,7 +28,6 @@
 #include "worklogcache.h"
 #include "mustache/mustache.h"
 
-#define NAME_MAX_CHARS		100
 #define WRITE_TRIES		3
 
 /* As page_tasks.c: [0] SET, [1] START, [2] the person's row locked. */
@@ -217,42 +216,6 @@ acc_auth(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
-/* A copy of the form field name, trimmed, into out; its length. */
-static size_t
-field_copy(struct http_request *req, const char *name, char *out,
-    size_t outlen, const char **raw)
-{
-	const char	*v;
-	size_t		len;
-
-	if (!dbk_form_get(req, name, &v, &len))
-		v = "", len = 0;
-	dbk_trim(&v, &len);
-	out[0] = '\0';
-	if (len < outlen) {
-		memcpy(out, v, len);
-		out[len] = '\0';
-	}
-	if (raw != NULL)
-		*raw = v;
-
-	return (len);
-}
-
-/* The new display name; the same rules as at sign-up. */
-static void
-validate_name(struct http_request *req, struct account_page *p)
-{
-	const char	*v;
-	size_t		len;
-
-	len = field_copy(req, "display_name", p->name, sizeof(p->name), &v);
-	if (len == 0 || len >= sizeof(p->name) ||
-	    !dbk_utf8_valid(v, len, DBK_UTF8_SINGLE_LINE) ||
-	    dbk_utf8_length(v, len) > NAME_MAX_CHARS)
-		p->error[E_NAME] = "Enter a name of 1 to 100 characters.";
-}
-
 /* The current password, when the form has one; sets e when it has not. */
 static void
 read_password(struct http_request *req, struct account_page *p,
@@ -266,18 +229,10 @@ read_password(struct http_request *req, struct account_page *p,
 static void
 validate_email(struct http_request *req, struct account_page *p)
 {
-	const char	*v;
-	size_t		len;
-
-	if (!dbk_form_get(req, "email", &v, &len))
-		v = "", len = 0;
-	if (dbk_email_normalize(v, len, p->email, sizeof(p->email)) == -1) {
-		(void)field_copy(req, "email", p->email, sizeof(p->email),
-		    NULL);
-		p->error[E_EMAIL] = "Enter a valid email address.";
-	} else if (!strcmp(p->email, p->auth.user.email)) {
+	p->error[E_EMAIL] = dbk_form_email(req, "email", p->email,
+	    sizeof(p->email));
+	if (p->error[E_EMAIL] == NULL && !strcmp(p->email, p->auth.user.email))
 		p->error[E_EMAIL] = "This is your email address already.";
-	}
 	read_password(req, p, "password", E_EMAIL_PASSWORD);
 }
 
@@ -285,30 +240,27 @@ validate_email(struct http_request *req, struct account_page *p)
 static void
 validate_password(struct http_request *req, struct account_page *p)
 {
-	const char	*pw2;
-	size_t		pw2len;
-
 	read_password(req, p, "current_password", E_PASSWORD_CURRENT);
-	if (!dbk_form_get(req, "password", &p->new_password,
-	    &p->new_password_len) ||
-	    !dbk_password_acceptable(p->new_password, p->new_password_len)) {
-		p->error[E_PASSWORD] = "Choose a password of at least 8 "
-		    "characters.";
-		return;
-	}
-	if (!dbk_form_get(req, "password2", &pw2, &pw2len) ||
-	    pw2len != p->new_password_len ||
-	    memcmp(pw2, p->new_password, pw2len) != 0)
-		p->error[E_PASSWORD2] = "The two passwords differ.";
+	(void)dbk_form_new_password(req, "password", "password2",
+	    &p->new_password, &p->new_password_len, &p->error[E_PASSWORD],
+	    &p->error[E_PASSWORD2]);
 }
 
 /* An IANA zone this system knows, as worklog.c resolves them. */
 static void
 validate_zone(struct http_request *req, struct account_page *p)
 {
-	size_t	len;
+	const char	*v;
+	size_t		len;
 
-	len = field_copy(req, "time_zone", p->zone, sizeof(p->zone), NULL);
+	if (!dbk_form_get(req, "time_zone", &v, &len))
+		v = "", len = 0;
+	dbk_trim(&v, &len);
+	p->zone[0] = '\0';
+	if (len < sizeof(p->zone)) {
+		memcpy(p->zone, v, len);
+		p->zone[len] = '\0';
+	}
 	if (len == 0 || len >= sizeof(p->zone) || !dbk_zone_exists(p->zone))
 		p->error[E_TIME_ZONE] = "Unknown time zone. Enter a name "
 		    "like Europe/Berlin or America/New_York, or UTC.";
@@ -322,7 +274,8 @@ validate(struct http_request *req, struct account_page *p)
 
 	switch (p->action) {
 	case ACT_NAME:
-		validate_name(req, p);
+		p->error[E_NAME] = dbk_form_display_name(req, "display_name",
+		    p->name, sizeof(p->name));
 		break;
 	case ACT_EMAIL:
 		validate_email(req, p);
