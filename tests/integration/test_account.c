@@ -265,6 +265,24 @@ assert_saved(struct harness_client *c, struct harness_response *r,
 	free(body);
 }
 
+/* r is a 303 to /login that cleared the cookie; the page says message. */
+static void
+assert_logged_out(struct harness_client *c, struct harness_response *r,
+    const char *message)
+{
+	char	*cookie, *body;
+
+	assert_redirect(r, "/login");
+	harness_response_free(r);
+	cookie = harness_cookie(c, "dbk_session");
+	cr_assert(cookie == NULL || *cookie == '\0', "cookie kept: %s",
+	    cookie);
+	free(cookie);
+	body = page(c, "/login");
+	cr_assert_not_null(strstr(body, message), "no \"%s\"", message);
+	free(body);
+}
+
 /* Is c logged in (a page behind the login answers 200)? */
 static int
 logged_in(struct harness_client *c)
@@ -684,22 +702,13 @@ Test(account, log_out_everywhere_ends_every_session)
 	struct person		 who;
 	struct harness_client	*other;
 	struct harness_response	 r;
-	char			*cookie, *body;
 
 	person_new(&who, "Everywhere");
 	cr_assert_not_null(other = log_in(who.email, PASSWORD));
 	cr_assert(logged_in(other));
 
 	account_post(who.c, "/account/logout-everywhere", 1, &r, NULL);
-	assert_redirect(&r, "/login");
-	harness_response_free(&r);
-	cookie = harness_cookie(who.c, "dbk_session");
-	cr_assert(cookie == NULL || *cookie == '\0', "cookie kept: %s",
-	    cookie);
-	free(cookie);
-	body = page(who.c, "/login");
-	cr_assert_not_null(strstr(body, "You are logged out everywhere."));
-	free(body);
+	assert_logged_out(who.c, &r, "You are logged out everywhere.");
 
 	cr_assert(!logged_in(other));
 	cr_assert(!logged_in(who.c));
@@ -873,7 +882,7 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 	struct person		 who;
 	struct harness_client	*other;
 	struct harness_response	 r;
-	char			*cookie, *body, *traces;
+	char			*traces;
 
 	person_new(&who, "Delete Me");
 	cr_assert_not_null(other = log_in(who.email, PASSWORD));
@@ -882,15 +891,7 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 
 	account_post(who.c, "/account/delete", 1, &r, "password", PASSWORD,
 	    NULL);
-	assert_redirect(&r, "/login");
-	harness_response_free(&r);
-	cookie = harness_cookie(who.c, "dbk_session");
-	cr_assert(cookie == NULL || *cookie == '\0', "cookie kept: %s",
-	    cookie);
-	free(cookie);
-	body = page(who.c, "/login");
-	cr_assert_not_null(strstr(body, "Your account is deleted."));
-	free(body);
+	assert_logged_out(who.c, &r, "Your account is deleted.");
 
 	assert_no_rows(&who);
 	traces = redis_traces(&who);
