@@ -111,6 +111,82 @@ dbk_page_is_post(struct http_request *req)
 	return (req->method == HTTP_METHOD_POST);
 }
 
+/*
+ * The session gate of a page: returns HTTP_STATE_CONTINUE when the person
+ * is known, or answers (login redirect, 503) and returns
+ * HTTP_STATE_COMPLETE, or HTTP_STATE_RETRY while it waits.
+ */
+int
+dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
+{
+	switch (dbk_auth_step(req, auth)) {
+	case DBK_AUTH_PENDING:
+		return (HTTP_STATE_RETRY);
+	case DBK_AUTH_OK:
+		return (HTTP_STATE_CONTINUE);
+	case DBK_AUTH_UNAVAILABLE:
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (HTTP_STATE_COMPLETE);
+	case DBK_AUTH_NONE:
+	default:
+		if (auth->has_cookie)
+			dbk_session_clear_cookie(req);
+		if (dbk_page_is_post(req))
+			dbk_redirect(req, "/login");
+		else
+			dbk_page_login_redirect(req);
+		return (HTTP_STATE_COMPLETE);
+	}
+}
+
+/* A POST must carry this session's token: 1, or 0 after a 403. */
+int
+dbk_page_csrf_gate(struct http_request *req, struct dbk_auth *auth)
+{
+	const char	*csrf;
+	size_t		len;
+
+	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
+	    !dbk_auth_csrf_ok(auth, csrf)) {
+		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
+		return (0);
+	}
+
+	return (1);
+}
+
+/*
+ * A write transaction (DBK_WRITE_BEGIN ... "SELECT <version>;COMMIT")
+ * ended.  Returns 1 when it committed (*version is the version it read
+ * back), 0 when an answer was sent (503; what names it in the log), -1
+ * when it was sent again after a transient failure (a deadlock) and
+ * *tries was below DBK_WRITE_TRIES: wait once more.
+ */
+int
+dbk_page_write_done(struct http_request *req, int *tries,
+    u_int64_t *version, const char *what)
+{
+	struct dbk_request	*r = http_state_get(req);
+	MYSQL_ROW		row;
+
+	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
+	    ++*tries < DBK_WRITE_TRIES) {
+		(void)dbk_db_retry(&r->db);
+		return (-1);
+	}
+	if (r->db.state != DBK_DB_DONE || r->db.nresults < DBK_WRITE_FIRST + 2) {
+		dbk_db_logerror(&r->db, what);
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (0);
+	}
+
+	/* ..., [n-2] the version, [n-1] COMMIT */
+	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
+		*version = strtoull(row[0], NULL, 10);
+
+	return (1);
+}
+
 /* Today's date in UTC as YYYY-MM-DD (11 bytes). */
 void
 dbk_page_today(char *out)
@@ -455,56 +531,6 @@ dbk_limit_clear(struct dbk_cache *cache, const char *email)
 	argvlen[1] = strlen(key);
 	(void)cache;
 	dbk_cache_fire(2, argv, argvlen);
-}
-
-/* ---- Gates shared by the pages behind a login (account, tasks) ---- */
-
-/*
- * Drive the session lookup of a page behind a login.  Returns
- * HTTP_STATE_CONTINUE when the person is known, HTTP_STATE_RETRY while
- * waiting, or HTTP_STATE_COMPLETE after answering: the login page (a 303;
- * with ?next= for a GET) or 503 when MariaDB could not tell.
- */
-int
-dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
-{
-	switch (dbk_auth_step(req, auth)) {
-	case DBK_AUTH_PENDING:
-		return (HTTP_STATE_RETRY);
-	case DBK_AUTH_OK:
-		return (HTTP_STATE_CONTINUE);
-	case DBK_AUTH_UNAVAILABLE:
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	case DBK_AUTH_NONE:
-	default:
-		if (auth->has_cookie)
-			dbk_session_clear_cookie(req);
-		if (dbk_page_is_post(req))
-			dbk_redirect(req, "/login");
-		else
-			dbk_page_login_redirect(req);
-		return (HTTP_STATE_COMPLETE);
-	}
-}
-
-/*
- * Does the POST (populated) carry this session's CSRF token?  Returns 1;
- * or 0 after answering 403.
- */
-int
-dbk_page_csrf_ok(struct http_request *req, struct dbk_auth *auth)
-{
-	const char	*csrf;
-	size_t		len;
-
-	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
-	    !dbk_auth_csrf_ok(auth, csrf)) {
-		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
-		return (0);
-	}
-
-	return (1);
 }
 
 /* ---- Account fields shared by sign-up and /account ------------------ */

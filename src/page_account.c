@@ -28,14 +28,6 @@
 #include "worklogcache.h"
 #include "mustache/mustache.h"
 
-#define WRITE_TRIES		3
-
-/* As page_tasks.c: [0] SET, [1] START, [2] the person's row locked. */
-#define WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
-			"START TRANSACTION;" \
-			"SELECT id FROM users WHERE id = ? FOR UPDATE;"
-#define WRITE_FIRST	3
-
 #define WRONG_PASSWORD	"That is not your current password."
 #define EMAIL_TAKEN	"Another account uses this email address already."
 #define PASSWORD_MOVED	"Your password was changed meanwhile. Nothing " \
@@ -75,7 +67,7 @@ struct account_page {
 	struct dbk_auth		auth;
 	struct dbk_pwtask	pw;
 	enum account_action	action;
-	int			status;		/* of a re-rendered form */
+	int			status;	/* of a form shown again */
 	char			name[DBK_NAME_MAX + 1];
 	char			email[DBK_EMAIL_MAX + 1];
 	char			zone[DBK_ZONE_NAME_MAX + 1];
@@ -88,7 +80,7 @@ struct account_page {
 	int			limit_base;
 	u_int64_t		version;
 	int			tries;
-	int			stale;		/* the password hash moved */
+	int			stale;	/* the password hash moved */
 	const char		*error[E_COUNT];
 	char			limit_msg[96];
 };
@@ -343,7 +335,7 @@ acc_start(struct http_request *req)
 	}
 
 	http_populate_post(req);
-	if (!dbk_page_csrf_ok(req, &p->auth))
+	if (!dbk_page_csrf_gate(req, &p->auth))
 		return (HTTP_STATE_COMPLETE);
 	if (!validate(req, p))
 		return (form_error(req, p));
@@ -561,7 +553,7 @@ acc_newhash_wait(struct http_request *req)
 }
 
 /*
- * The statements of p->action after WRITE_BEGIN, with their parameters
+ * The statements of p->action after DBK_WRITE_BEGIN, with their parameters
  * appended to params at *n.  Where the result set of the sessions SELECT
  * lands is fixed per action (session_result()).
  */
@@ -651,9 +643,9 @@ session_result(enum account_action action)
 	case ACT_NAME:
 	case ACT_EMAIL:
 	case ACT_PASSWORD:
-		return (WRITE_FIRST + 1);
+		return (DBK_WRITE_FIRST + 1);
 	default:
-		return (WRITE_FIRST);
+		return (DBK_WRITE_FIRST);
 	}
 }
 
@@ -668,7 +660,7 @@ acc_write(struct http_request *req)
 
 	n = 0;
 	kore_buf_init(&sql, 1024);
-	kore_buf_appendf(&sql, WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(p->auth.user.id);
 	write_sql(p, &sql, params, &n);
 	kore_buf_appendf(&sql, "COMMIT");
@@ -694,7 +686,7 @@ write_done(struct http_request *req, struct account_page *p)
 	struct dbk_request	*r = http_state_get(req);
 
 	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
-	    ++p->tries < WRITE_TRIES) {
+	    ++p->tries < DBK_WRITE_TRIES) {
 		(void)dbk_db_retry(&r->db);
 		return (-1);
 	}
@@ -751,20 +743,21 @@ acc_write_wait(struct http_request *req)
 	case ACT_EMAIL:
 		/* A name may be saved unchanged; an email never is. */
 		p->stale = p->action == ACT_EMAIL &&
-		    r->db.affected[WRITE_FIRST] == 0;
+		    r->db.affected[DBK_WRITE_FIRST] == 0;
 		user_after(p, &user);
 		sent = !p->stale &&
 		    dbk_session_refresh_listed(&r->cache, &r->db, idx, &user);
 		break;
 	case ACT_TIME_ZONE:
-		if ((row = dbk_db_row(&r->db, WRITE_FIRST + 1, NULL)) != NULL)
+		row = dbk_db_row(&r->db, DBK_WRITE_FIRST + 1, NULL);
+		if (row != NULL)
 			p->version = strtoull(row[0], NULL, 10);
 		dbk_worklog_invalidate(&r->cache, p->auth.user.id,
 		    p->version);
 		sent = 1;
 		break;
 	case ACT_PASSWORD:
-		p->stale = (r->db.affected[WRITE_FIRST] == 0);
+		p->stale = (r->db.affected[DBK_WRITE_FIRST] == 0);
 		/* FALLTHROUGH */
 	default:
 		sent = dbk_session_end_listed(&r->cache, &r->db, idx);

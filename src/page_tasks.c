@@ -18,18 +18,7 @@
 #include "mustache/mustache.h"
 
 #define ADD_LINES_MAX		100
-#define WRITE_TRIES		3
 
-/*
- * Every write transaction starts here: READ COMMITTED (no gap locks, so
- * two people's inserts cannot deadlock each other) and the person's row
- * locked, which orders one person's writes.  Statement [0] is the SET,
- * [1] START, [2] the lock.
- */
-#define WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
-			"START TRANSACTION;" \
-			"SELECT id FROM users WHERE id = ? FOR UPDATE;"
-#define WRITE_FIRST	3	/* index of the first statement after them */
 #define TITLE_MAX_CHARS		200
 #define NOTES_MAX_CHARS		4000
 
@@ -104,7 +93,6 @@ static struct http_state	tasks_states[] = {
 
 static void	page_onfree(struct http_request *);
 static void	queue_list(struct http_request *);
-static int	write_done(struct http_request *, struct tasks_page *);
 
 /* A NUL-terminated copy of a line; kore_free() it. */
 static char *
@@ -254,7 +242,7 @@ add_query(struct dbk_request *r, struct tasks_page *p)
 
 	params = kore_calloc(p->nlines * 4 + 3, sizeof(*params));
 	kore_buf_init(&sql, 512 + p->nlines * 200);
-	kore_buf_appendf(&sql, WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	n = 0;
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	for (i = 0; i < p->nlines; i++) {
@@ -293,7 +281,7 @@ tasks_add(struct http_request *req)
 	if (dbk_form_multiline(req, "titles", &p->titles, &len))
 		text = p->titles;
 	http_populate_post(req);
-	if (!dbk_page_csrf_ok(req, &p->auth))
+	if (!dbk_page_csrf_gate(req, &p->auth))
 		return (HTTP_STATE_COMPLETE);
 
 	if (!add_parse(p, text, len)) {
@@ -310,35 +298,6 @@ tasks_add(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
-/*
- * A write transaction ended.  Returns 1 when it committed (p->version is
- * the version it made), 0 when an answer was sent (503), -1 when it was
- * sent again after a transient failure (a deadlock): wait once more.
- */
-static int
-write_done(struct http_request *req, struct tasks_page *p)
-{
-	struct dbk_request	*r = http_state_get(req);
-	MYSQL_ROW		row;
-
-	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
-	    ++p->tries < WRITE_TRIES) {
-		(void)dbk_db_retry(&r->db);
-		return (-1);
-	}
-	if (r->db.state != DBK_DB_DONE || r->db.nresults < WRITE_FIRST + 2) {
-		dbk_db_logerror(&r->db, "tasks write");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (0);
-	}
-
-	/* ..., [n-2] the version, [n-1] COMMIT */
-	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
-		p->version = strtoull(row[0], NULL, 10);
-
-	return (1);
-}
-
 static int
 tasks_add_wait(struct http_request *req)
 {
@@ -350,7 +309,8 @@ tasks_add_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (write_done(req, p)) {
+	switch (dbk_page_write_done(req, &p->tries, &p->version,
+	    "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
@@ -360,7 +320,7 @@ tasks_add_wait(struct http_request *req)
 	added = 0;
 	nskipped = 0;
 	for (i = 0; i < p->nlines; i++) {
-		if (r->db.affected[WRITE_FIRST + i] == 1) {
+		if (r->db.affected[DBK_WRITE_FIRST + i] == 1) {
 			added++;
 			continue;
 		}
@@ -724,7 +684,7 @@ task_start(struct http_request *req)
 		    !dbk_form_multiline(req, "notes", &p->titles, &len))
 			p->titles = NULL;
 		http_populate_post(req);
-		if (!dbk_page_csrf_ok(req, &p->auth))
+		if (!dbk_page_csrf_gate(req, &p->auth))
 			return (HTTP_STATE_COMPLETE);
 	} else if (p->action != ACT_EDIT && p->action != ACT_DELETE &&
 	    p->action != ACT_CLEAR_COMPLETED && p->action != ACT_DELETE_ALL) {
@@ -900,7 +860,7 @@ task_write(struct http_request *req)
 
 	n = 0;
 	kore_buf_init(&sql, 512);
-	kore_buf_appendf(&sql, WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	kore_buf_appendf(&sql, "%s", task_write_sql(p->action));
 	if (p->action == ACT_EDIT) {
@@ -941,14 +901,15 @@ task_write_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (write_done(req, p)) {
+	switch (dbk_page_write_done(req, &p->tries, &p->version,
+	    "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
 		return (HTTP_STATE_COMPLETE);
 	}
 
-	changed = r->db.affected[WRITE_FIRST];
+	changed = r->db.affected[DBK_WRITE_FIRST];
 	switch (p->action) {
 	case ACT_COMPLETE:
 		(void)snprintf(msg, sizeof(msg), "Task completed.");

@@ -1,14 +1,12 @@
 /*
  * Criterion checks shared by the page tests (test_accounts.c,
- * test_tasks.c, test_account.c): requests that must get an answer, the
- * CSRF token of a page, redirects and pages that must be there.  The
- * harness itself reports errors instead of asserting, so these live here.
+ * test_tasks.c): requests that must get an answer, and the CSRF token of a
+ * page.  The harness itself reports errors instead of asserting, so these
+ * live here.
  */
 
 #ifndef DBK_CHECKS_H
 #define DBK_CHECKS_H
-
-#include <stdlib.h>
 
 #include <criterion/criterion.h>
 
@@ -43,35 +41,6 @@ csrf_of(struct harness_client *c, const char *path)
 	cr_assert(csrf != NULL && *csrf != '\0', "no csrf in %s", path);
 	harness_response_free(&r);
 	return csrf;
-}
-
-/* r is a 303 to where. */
-static inline void
-assert_redirect(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
-	    r->status, where, r->body);
-	loc = harness_header(r, "Location");
-	cr_assert_not_null(loc, "no Location");
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
-/* GET path, asserted 200; the body, caller frees. */
-static inline char *
-page(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
 }
 
 #endif

@@ -25,8 +25,8 @@
 #include "checks.h"
 #include "harness.h"
 
-#define PASSWORD	"Pw-zq8Xy-secret"
-#define PASSWORD_NEW	"New-pw-7Hk2-secret"
+#define PW_OLD	"Pw-zq8Xy-secret"
+#define PW_NEW	"New-pw-7Hk2-secret"
 #define REDIS_CLI	"redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a " \
 			"\"$(cat var/test/redis_password)\" --no-auth-warning"
 
@@ -128,6 +128,35 @@ TestSuite(account, .init = db_connect, .fini = db_close, .timeout = 90);
 
 /* ------------------------------------------------------------ helpers */
 
+/* r is a 303 to exactly where. */
+static void
+see_other(const struct harness_response *r, const char *where)
+{
+	char	*loc;
+
+	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
+	    r->status, where, r->body);
+	loc = harness_header(r, "Location");
+	cr_assert_not_null(loc, "no Location");
+	cr_assert_str_eq(loc, where);
+	free(loc);
+}
+
+/* GET path, asserted 200; the body, caller frees. */
+static char *
+page_ok(struct harness_client *c, const char *path)
+{
+	struct harness_response	 r;
+	char			*body;
+
+	get_ok(c, path, &r);
+	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
+	body = r.body;
+	r.body = NULL;
+	harness_response_free(&r);
+	return body;
+}
+
 /* Log email in on a new client; NULL when the login was refused. */
 static struct harness_client *
 log_in(const char *email, const char *pw)
@@ -185,10 +214,10 @@ person_new(struct person *who, const char *tag)
 	who->email = harness_unique_email("acct");
 	csrf = csrf_of(who->c, "/signup");
 	body = harness_form("csrf", csrf, "email", who->email,
-	    "display_name", tag, "password", PASSWORD, "password2", PASSWORD,
+	    "display_name", tag, "password", PW_OLD, "password2", PW_OLD,
 	    NULL);
 	post_ok(who->c, "/signup", body, &r);
-	assert_redirect(&r, "/tasks");
+	see_other(&r, "/tasks");
 	harness_response_free(&r);
 	free(body);
 	free(csrf);
@@ -246,8 +275,8 @@ assert_form_error(struct harness_response *r, const char *message)
 	cr_assert_not_null(strstr(r->body, message), "no \"%s\" in\n%s",
 	    message, r->body);
 	cr_assert_not_null(strstr(r->body, "aria-invalid=\"true\""));
-	cr_assert_null(strstr(r->body, PASSWORD), "a password echoed back");
-	cr_assert_null(strstr(r->body, PASSWORD_NEW), "a password echoed");
+	cr_assert_null(strstr(r->body, PW_OLD), "a password echoed back");
+	cr_assert_null(strstr(r->body, PW_NEW), "a password echoed");
 	harness_response_free(r);
 }
 
@@ -258,9 +287,9 @@ assert_saved(struct harness_client *c, struct harness_response *r,
 {
 	char	*body;
 
-	assert_redirect(r, "/account");
+	see_other(r, "/account");
 	harness_response_free(r);
-	body = page(c, "/account");
+	body = page_ok(c, "/account");
 	cr_assert_not_null(strstr(body, message), "no \"%s\"", message);
 	free(body);
 }
@@ -272,13 +301,13 @@ assert_logged_out(struct harness_client *c, struct harness_response *r,
 {
 	char	*cookie, *body;
 
-	assert_redirect(r, "/login");
+	see_other(r, "/login");
 	harness_response_free(r);
 	cookie = harness_cookie(c, "dbk_session");
 	cr_assert(cookie == NULL || *cookie == '\0', "cookie kept: %s",
 	    cookie);
 	free(cookie);
-	body = page(c, "/login");
+	body = page_ok(c, "/login");
 	cr_assert_not_null(strstr(body, message), "no \"%s\"", message);
 	free(body);
 }
@@ -320,13 +349,13 @@ Test(account, logged_out_gets_the_login_page)
 	struct harness_response	 r;
 
 	get_ok(c, "/account", &r);
-	assert_redirect(&r, "/login?next=%2Faccount");
+	see_other(&r, "/login?next=%2Faccount");
 	harness_response_free(&r);
 	get_ok(c, "/account/delete", &r);
-	assert_redirect(&r, "/login?next=%2Faccount%2Fdelete");
+	see_other(&r, "/login?next=%2Faccount%2Fdelete");
 	harness_response_free(&r);
 	post_ok(c, "/account/name", "display_name=x", &r);
-	assert_redirect(&r, "/login");
+	see_other(&r, "/login");
 	harness_response_free(&r);
 	harness_client_free(c);
 }
@@ -337,7 +366,7 @@ Test(account, page_shows_every_form_with_current_values)
 	char		*body, *v;
 
 	person_new(&who, "Page Person");
-	body = page(who.c, "/account");
+	body = page_ok(who.c, "/account");
 	cr_assert_not_null(strstr(body, "<h1>Account</h1>"));
 	cr_assert_not_null(strstr(body, "aria-current=\"page\">Account</a>"));
 	cr_assert_not_null(strstr(body, "action=\"/account/name\""));
@@ -377,15 +406,15 @@ Test(account, every_form_refuses_a_missing_or_wrong_csrf_token)
 	person_new(&who, "Csrf Person");
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		account_post(who.c, paths[i], 0, &r, "display_name", "Evil",
-		    "email", "evil@example.com", "password", PASSWORD,
-		    "current_password", PASSWORD, "password2", PASSWORD,
+		    "email", "evil@example.com", "password", PW_OLD,
+		    "current_password", PW_OLD, "password2", PW_OLD,
 		    "time_zone", "Asia/Tokyo", NULL);
 		cr_assert_eq(r.status, 403, "%s without csrf: %ld", paths[i],
 		    r.status);
 		harness_response_free(&r);
 		body = harness_form("csrf", "00000000000000000000000000000000"
 		    "00000000000000000000000000000000", "display_name", "Evil",
-		    "password", PASSWORD, NULL);
+		    "password", PW_OLD, NULL);
 		post_ok(who.c, paths[i], body, &r);
 		cr_assert_eq(r.status, 403, "%s bad csrf: %ld", paths[i],
 		    r.status);
@@ -425,9 +454,9 @@ Test(account, name_change_shows_at_once_in_every_session)
 	char			*body;
 
 	person_new(&who, "Old Name");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
 	/* Both sessions are cached in Redis now. */
-	body = page(other, "/tasks");
+	body = page_ok(other, "/tasks");
 	cr_assert_not_null(strstr(body, "Old Name"));
 	free(body);
 
@@ -437,12 +466,12 @@ Test(account, name_change_shows_at_once_in_every_session)
 	cr_assert_eq(user_has(&who, "display_name", "Grace <Hopper> & Co"),
 	    1);
 
-	body = page(other, "/tasks");
+	body = page_ok(other, "/tasks");
 	cr_assert_not_null(strstr(body, "Grace &lt;Hopper&gt; &amp; Co"),
 	    "the other session still shows the old name");
 	cr_assert_null(strstr(body, "Old Name"));
 	free(body);
-	body = page(who.c, "/account");
+	body = page_ok(who.c, "/account");
 	cr_assert_not_null(strstr(body, "value=\"Grace &lt;Hopper&gt; &amp; "
 	    "Co\""));
 	free(body);
@@ -481,24 +510,24 @@ Test(account, email_change_needs_the_password_and_moves_the_login)
 	char			*fresh, *body, *v;
 
 	person_new(&who, "Mail Person");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
 	fresh = harness_unique_email("moved");
 
 	account_post(who.c, "/account/email", 1, &r, "email", fresh,
-	    "password", PASSWORD, NULL);
+	    "password", PW_OLD, NULL);
 	assert_saved(who.c, &r, "Your email address is changed.");
 	cr_assert_eq(user_has(&who, "email", fresh), 1);
 
 	/* The other session's copy has the new address too. */
-	body = page(other, "/account");
+	body = page_ok(other, "/account");
 	v = harness_input_value(body, "email");
 	cr_assert_str_eq(v, fresh);
 	free(v);
 	free(body);
 	cr_assert(logged_in(other));
 
-	cr_assert(can_log_in(fresh, PASSWORD));
-	cr_assert(!can_log_in(who.email, PASSWORD));
+	cr_assert(can_log_in(fresh, PW_OLD));
+	cr_assert(!can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	harness_client_free(other);
 	free(fresh);
@@ -516,7 +545,7 @@ Test(account, email_errors)
 	fresh = harness_unique_email("unused");
 
 	account_post(who.c, "/account/email", 1, &r, "email", "not an email",
-	    "password", PASSWORD, NULL);
+	    "password", PW_OLD, NULL);
 	cr_assert_not_null(strstr(r.body, "value=\"not an email\""));
 	assert_form_error(&r, "Enter a valid email address.");
 
@@ -530,12 +559,12 @@ Test(account, email_errors)
 	assert_form_error(&r, "That is not your current password.");
 
 	account_post(who.c, "/account/email", 1, &r, "email", taken.email,
-	    "password", PASSWORD, NULL);
+	    "password", PW_OLD, NULL);
 	assert_form_error(&r, "Another account uses this email address "
 	    "already.");
 
 	account_post(who.c, "/account/email", 1, &r, "email", who.email,
-	    "password", PASSWORD, NULL);
+	    "password", PW_OLD, NULL);
 	assert_form_error(&r, "This is your email address already.");
 
 	cr_assert_eq(user_has(&who, "email", who.email), 1);
@@ -557,14 +586,14 @@ Test(account, password_change_ends_the_other_sessions_only)
 	char			*body;
 
 	person_new(&who, "Pw Person");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
 	cr_assert(logged_in(other));
 	sql("INSERT INTO password_resets (token_hash, user_id, expires_at) "
 	    "VALUES (UNHEX(SHA2(UUID(), 256)), %s, NOW() + INTERVAL 1 HOUR)",
 	    who.uid);
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    PASSWORD, "password", PASSWORD_NEW, "password2", PASSWORD_NEW,
+	    PW_OLD, "password", PW_NEW, "password2", PW_NEW,
 	    NULL);
 	assert_saved(who.c, &r, "Your password is changed.");
 
@@ -572,9 +601,9 @@ Test(account, password_change_ends_the_other_sessions_only)
 	cr_assert(logged_in(who.c));
 	cr_assert(!logged_in(other), "the other session survived");
 	get_ok(other, "/account", &r);
-	assert_redirect(&r, "/login?next=%2Faccount");
+	see_other(&r, "/login?next=%2Faccount");
 	harness_response_free(&r);
-	body = page(other, "/login");
+	body = page_ok(other, "/login");
 	cr_assert_not_null(strstr(body, "action=\"/login\""));
 	free(body);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM sessions WHERE "
@@ -582,8 +611,8 @@ Test(account, password_change_ends_the_other_sessions_only)
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
 	    "user_id = %s", who.uid), 0);
 
-	cr_assert(can_log_in(who.email, PASSWORD_NEW));
-	cr_assert(!can_log_in(who.email, PASSWORD));
+	cr_assert(can_log_in(who.email, PW_NEW));
+	cr_assert(!can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	harness_client_free(other);
 	person_free(&who);
@@ -596,29 +625,29 @@ Test(account, password_errors_change_nothing)
 	struct harness_response	 r;
 
 	person_new(&who, "Pw Errors");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    "wrong-password-1", "password", PASSWORD_NEW, "password2",
-	    PASSWORD_NEW, NULL);
+	    "wrong-password-1", "password", PW_NEW, "password2",
+	    PW_NEW, NULL);
 	assert_form_error(&r, "That is not your current password.");
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    PASSWORD, "password", "short", "password2", "short", NULL);
+	    PW_OLD, "password", "short", "password2", "short", NULL);
 	assert_form_error(&r, "Choose a password of at least 8 characters.");
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    PASSWORD, "password", PASSWORD_NEW, "password2", "Other-pw-9x",
+	    PW_OLD, "password", PW_NEW, "password2", "Other-pw-9x",
 	    NULL);
 	assert_form_error(&r, "The two passwords differ.");
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    "", "password", PASSWORD_NEW, "password2", PASSWORD_NEW, NULL);
+	    "", "password", PW_NEW, "password2", PW_NEW, NULL);
 	assert_form_error(&r, "Enter your current password.");
 
 	cr_assert(logged_in(other));
 	cr_assert(logged_in(who.c));
-	cr_assert(can_log_in(who.email, PASSWORD));
+	cr_assert(can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	harness_client_free(other);
 	person_free(&who);
@@ -634,17 +663,17 @@ Test(account, wrong_current_passwords_are_limited)
 	for (i = 0; i < 5; i++) {
 		account_post(who.c, "/account/password", 1, &r,
 		    "current_password", "wrong-password-1", "password",
-		    PASSWORD_NEW, "password2", PASSWORD_NEW, NULL);
+		    PW_NEW, "password2", PW_NEW, NULL);
 		assert_form_error(&r, "That is not your current password.");
 	}
 	/* Even the right password is refused now. */
 	account_post(who.c, "/account/password", 1, &r, "current_password",
-	    PASSWORD, "password", PASSWORD_NEW, "password2", PASSWORD_NEW,
+	    PW_OLD, "password", PW_NEW, "password2", PW_NEW,
 	    NULL);
 	cr_assert_eq(r.status, 429, "status %ld", r.status);
 	cr_assert_not_null(strstr(r.body, "Too many wrong passwords."));
 	harness_response_free(&r);
-	cr_assert(!can_log_in(who.email, PASSWORD_NEW));
+	cr_assert(!can_log_in(who.email, PW_NEW));
 	forget_address_failures();
 	person_free(&who);
 }
@@ -667,7 +696,7 @@ Test(account, time_zone_is_saved_and_bumps_the_worklog_version)
 	cr_assert_eq(user_has(&who, "time_zone", "Europe/Berlin"), 1);
 	cr_assert_eq(sql_number("SELECT worklog_version FROM users WHERE "
 	    "id = %s", who.uid), before + 1);
-	body = page(who.c, "/account");
+	body = page_ok(who.c, "/account");
 	v = harness_input_value(body, "time_zone");
 	cr_assert_str_eq(v, "Europe/Berlin");
 	free(v);
@@ -704,7 +733,7 @@ Test(account, log_out_everywhere_ends_every_session)
 	struct harness_response	 r;
 
 	person_new(&who, "Everywhere");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
 	cr_assert(logged_in(other));
 
 	account_post(who.c, "/account/logout-everywhere", 1, &r, NULL);
@@ -714,7 +743,7 @@ Test(account, log_out_everywhere_ends_every_session)
 	cr_assert(!logged_in(who.c));
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM sessions WHERE "
 	    "user_id = %s", who.uid), 0);
-	cr_assert(can_log_in(who.email, PASSWORD));
+	cr_assert(can_log_in(who.email, PW_OLD));
 	harness_client_free(other);
 	person_free(&who);
 }
@@ -789,11 +818,11 @@ fill_everything(struct person *who)
 	csrf = csrf_of(who->c, "/tasks");
 	body = harness_form("csrf", csrf, "titles", "first task", NULL);
 	post_ok(who->c, "/tasks", body, &r);
-	assert_redirect(&r, "/tasks");
+	see_other(&r, "/tasks");
 	harness_response_free(&r);
 	free(body);
 	free(csrf);
-	free(page(who->c, "/tasks"));	/* the list is cached in Redis */
+	free(page_ok(who->c, "/tasks"));	/* the list is cached in Redis */
 
 	task = sql_number("SELECT MAX(id) FROM tasks WHERE user_id = %s",
 	    who->uid);
@@ -857,7 +886,7 @@ Test(account, delete_page_asks_for_the_password)
 	char			*body;
 
 	person_new(&who, "Delete Asks");
-	body = page(who.c, "/account/delete");
+	body = page_ok(who.c, "/account/delete");
 	cr_assert_not_null(strstr(body, "<h1>Delete your account?</h1>"));
 	cr_assert_not_null(strstr(body, "action=\"/account/delete\""));
 	cr_assert_not_null(strstr(body, "type=\"password\""));
@@ -885,11 +914,11 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 	char			*traces;
 
 	person_new(&who, "Delete Me");
-	cr_assert_not_null(other = log_in(who.email, PASSWORD));
-	free(page(other, "/tasks"));
+	cr_assert_not_null(other = log_in(who.email, PW_OLD));
+	free(page_ok(other, "/tasks"));
 	fill_everything(&who);
 
-	account_post(who.c, "/account/delete", 1, &r, "password", PASSWORD,
+	account_post(who.c, "/account/delete", 1, &r, "password", PW_OLD,
 	    NULL);
 	assert_logged_out(who.c, &r, "Your account is deleted.");
 
@@ -899,7 +928,7 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 	free(traces);
 
 	cr_assert(!logged_in(other));
-	cr_assert(!can_log_in(who.email, PASSWORD));
+	cr_assert(!can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	/* The failed login above made a new counter for that email. */
 	harness_run(REDIS_CLI " DEL 'dbk:rl:a:%s' >/dev/null", who.email);

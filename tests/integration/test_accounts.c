@@ -58,6 +58,18 @@ location(const struct harness_response *r)
 	return loc;
 }
 
+static void
+assert_redirect(const struct harness_response *r, const char *where)
+{
+	char	*loc;
+
+	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s", r->status,
+	    where);
+	loc = location(r);
+	cr_assert_str_eq(loc, where);
+	free(loc);
+}
+
 /* Percent-decoded s (a query value); caller frees. */
 static char *
 url_decode(const char *s)

@@ -28,6 +28,19 @@
 
 /* ------------------------------------------------------------ helpers */
 
+static void
+assert_redirect(const struct harness_response *r, const char *where)
+{
+	char	*loc;
+
+	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
+	    r->status, where, r->body);
+	loc = harness_header(r, "Location");
+	cr_assert_not_null(loc, "no Location");
+	cr_assert_str_eq(loc, where);
+	free(loc);
+}
+
 /* A new account, signed up and so logged in, on its own client. */
 static struct harness_client *
 signed_up(const char *tag)
@@ -49,6 +62,21 @@ signed_up(const char *tag)
 	free(csrf);
 	free(email);
 	return c;
+}
+
+/* GET path, asserted 200; the body, caller frees. */
+static char *
+page(struct harness_client *c, const char *path)
+{
+	struct harness_response	 r;
+	char			*body;
+
+	get_ok(c, path, &r);
+	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
+	body = r.body;
+	r.body = NULL;
+	harness_response_free(&r);
+	return body;
 }
 
 /* POST /tasks with titles (and the page's csrf); response in r. */
