@@ -704,6 +704,30 @@ Test(account, time_zone_is_saved_and_bumps_the_worklog_version)
 	person_free(&who);
 }
 
+/* The work-log month cache carries the zone: it must not show the old one. */
+Test(account, time_zone_change_reaches_the_cached_work_log_at_once)
+{
+	struct person		 who;
+	struct harness_response	 r;
+	char			*body;
+
+	person_new(&who, "Zone Cache");
+	free(page_ok(who.c, "/worklog"));	/* cached with UTC */
+	body = page_ok(who.c, "/worklog");
+	cr_assert_not_null(strstr(body, "in your time zone, UTC."), "%s",
+	    body);
+	free(body);
+
+	account_post(who.c, "/account/time-zone", 1, &r, "time_zone",
+	    "Pacific/Kiritimati", NULL);
+	assert_saved(who.c, &r, "Your time zone is saved.");
+	body = page_ok(who.c, "/worklog");
+	cr_assert_not_null(strstr(body, "in your time zone, "
+	    "Pacific/Kiritimati."), "the work log still shows the old zone");
+	free(body);
+	person_free(&who);
+}
+
 Test(account, unknown_time_zones_are_refused)
 {
 	static const char	*bad[] = {
