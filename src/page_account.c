@@ -561,7 +561,7 @@ static void
 write_sql(struct account_page *p, struct kore_buf *sql,
     struct dbk_sql_param *params, size_t *n)
 {
-	u_int64_t	uid = p->auth.user.id;
+	u_int64_t		uid = p->auth.user.id;
 	struct dbk_sql_param	id = DBK_SQL_P_INT(uid);
 
 	switch (p->action) {
