@@ -304,8 +304,9 @@ wl_total(const char *body, const char *label)
 	return days;
 }
 
-/* Run one SQL statement on the test database (printf format); 0 on success. */
-#define wl_sql(fmt, ...) harness_run("MYSQL_PWD=$(cat \"$DAYBOOK_DB_PASSWORD_FILE\") " \
+/* Run one SQL statement on the test database (printf format); 0: done. */
+#define wl_sql(fmt, ...) harness_run( \
+	"MYSQL_PWD=$(cat \"$DAYBOOK_DB_PASSWORD_FILE\") " \
 	"mariadb --no-defaults -h \"$DAYBOOK_DB_HOST\" -P \"$DAYBOOK_DB_PORT\" " \
 	"-u \"$DAYBOOK_DB_USER\" \"$DAYBOOK_DB_NAME\" -e \"" fmt "\"", __VA_ARGS__)
 
