@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "page.h"
+#include "password.h"
 #include "validate.h"
 #include "mustache/mustache.h"
 
@@ -530,4 +531,97 @@ dbk_limit_clear(struct dbk_cache *cache, const char *email)
 	argvlen[1] = strlen(key);
 	(void)cache;
 	dbk_cache_fire(2, argv, argvlen);
+}
+
+/* ---- Account fields shared by sign-up and /account ------------------ */
+
+#define NAME_MAX_CHARS		100
+
+/* The trimmed field name (or "") and its length. */
+static const char *
+form_trimmed(struct http_request *req, const char *name, size_t *len)
+{
+	const char	*v;
+
+	if (!dbk_form_get(req, name, &v, len))
+		v = "", *len = 0;
+	dbk_trim(&v, len);
+
+	return (v);
+}
+
+/*
+ * A display name from form field name, trimmed, into out (outlen bytes;
+ * what was typed stays there for the form when it fits).  Returns NULL
+ * when it is 1 to 100 characters of text on one line, else the message.
+ */
+const char *
+dbk_form_display_name(struct http_request *req, const char *name, char *out,
+    size_t outlen)
+{
+	const char	*v;
+	size_t		len;
+
+	v = form_trimmed(req, name, &len);
+	out[0] = '\0';
+	if (len < outlen) {
+		memcpy(out, v, len);
+		out[len] = '\0';
+	}
+	if (len == 0 || len >= outlen ||
+	    !dbk_utf8_valid(v, len, DBK_UTF8_SINGLE_LINE) ||
+	    dbk_utf8_length(v, len) > NAME_MAX_CHARS)
+		return ("Enter a name of 1 to 100 characters.");
+
+	return (NULL);
+}
+
+/*
+ * An email address from form field name, normalised into out (outlen
+ * bytes).  Returns NULL, or the message with what was typed in out (when
+ * it fits) for the form.
+ */
+const char *
+dbk_form_email(struct http_request *req, const char *name, char *out,
+    size_t outlen)
+{
+	const char	*v;
+	size_t		len;
+
+	if (!dbk_form_get(req, name, &v, &len))
+		v = "", len = 0;
+	if (dbk_email_normalize(v, len, out, outlen) == 0)
+		return (NULL);
+	out[0] = '\0';
+	if (len < outlen)
+		(void)kore_strlcpy(out, v, outlen);
+
+	return ("Enter a valid email address.");
+}
+
+/*
+ * A new password typed twice (fields name and name2): *pw and *len point
+ * at it.  Returns 1 when it is acceptable and both are the same; 0 with
+ * the message in *error (about name) or *error2 (about name2).
+ */
+int
+dbk_form_new_password(struct http_request *req, const char *name,
+    const char *name2, const char **pw, size_t *len, const char **error,
+    const char **error2)
+{
+	const char	*pw2;
+	size_t		pw2len;
+
+	if (!dbk_form_get(req, name, pw, len) ||
+	    !dbk_password_acceptable(*pw, *len)) {
+		*error = "Choose a password of at least 8 characters.";
+		return (0);
+	}
+	if (!dbk_form_get(req, name2, &pw2, &pw2len) || pw2len != *len ||
+	    memcmp(pw2, *pw, pw2len) != 0) {
+		*error2 = "The two passwords differ.";
+		return (0);
+	}
+
+	return (1);
 }

@@ -36,6 +36,13 @@ void	dbk_page_today(char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,
 	    size_t *);
+const char	*dbk_form_display_name(struct http_request *, const char *,
+		    char *, size_t);
+const char	*dbk_form_email(struct http_request *, const char *, char *,
+		    size_t);
+int	dbk_form_new_password(struct http_request *, const char *,
+	    const char *, const char **, size_t *, const char **,
+	    const char **);
 
 void	dbk_auth_prepare(void);
 int	page_not_found(struct http_request *);

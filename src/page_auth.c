@@ -16,8 +16,6 @@
 #include "validate.h"
 #include "mustache/mustache.h"
 
-#define NAME_MAX_CHARS		100
-
 int	page_index(struct http_request *);
 int	page_login(struct http_request *);
 int	page_signup(struct http_request *);
@@ -390,44 +388,13 @@ enum signup_state {
 static int
 signup_validate(struct http_request *req, struct auth_page *p)
 {
-	const char	*v, *pw2;
-	size_t		len, pw2len;
-
-	if (!dbk_form_get(req, "email", &v, &len))
-		v = "", len = 0;
-	if (dbk_email_normalize(v, len, p->email, sizeof(p->email)) == -1) {
-		/* Keep what was typed for the form. */
-		p->email[0] = '\0';
-		if (len < sizeof(p->email))
-			(void)kore_strlcpy(p->email, v, sizeof(p->email));
-		p->field_error[F_EMAIL] = "Enter a valid email address.";
-	}
-
-	if (!dbk_form_get(req, "display_name", &v, &len))
-		v = "", len = 0;
-	dbk_trim(&v, &len);
-	if (len < sizeof(p->name)) {
-		memcpy(p->name, v, len);
-		p->name[len] = '\0';
-	}
-	if (len == 0 || len >= sizeof(p->name) ||
-	    !dbk_utf8_valid(v, len, DBK_UTF8_SINGLE_LINE) ||
-	    dbk_utf8_length(v, len) > NAME_MAX_CHARS)
-		p->field_error[F_NAME] = "Enter a name of 1 to 100 characters.";
-
-	if (!dbk_form_get(req, "password", &p->password, &p->password_len) ||
-	    !dbk_password_acceptable(p->password, p->password_len)) {
-		p->field_error[F_PASSWORD] = "Choose a password of at least "
-		    "8 characters.";
-	}
-	if (!dbk_form_get(req, "password2", &pw2, &pw2len) ||
-	    p->field_error[F_PASSWORD] != NULL ||
-	    pw2len != p->password_len ||
-	    memcmp(pw2, p->password, pw2len) != 0) {
-		if (p->field_error[F_PASSWORD] == NULL)
-			p->field_error[F_PASSWORD2] = "The two passwords "
-			    "differ.";
-	}
+	p->field_error[F_EMAIL] = dbk_form_email(req, "email", p->email,
+	    sizeof(p->email));
+	p->field_error[F_NAME] = dbk_form_display_name(req, "display_name",
+	    p->name, sizeof(p->name));
+	(void)dbk_form_new_password(req, "password", "password2",
+	    &p->password, &p->password_len, &p->field_error[F_PASSWORD],
+	    &p->field_error[F_PASSWORD2]);
 
 	return (p->field_error[F_EMAIL] == NULL &&
 	    p->field_error[F_NAME] == NULL &&

@@ -26,7 +26,6 @@
 #include "checks.h"
 #include "harness.h"
 
-#define PASSWORD	"Pw-zq8Xy-secret"
 #define NEW_PASSWORD	"New-pw-7Qk-secret"
 #define MAIL_WAIT_MS	15000
 #define GONE_TEXT	"This password reset link is not valid"
@@ -246,21 +245,9 @@ client_new(void)
 	return c;
 }
 
-static void
-assert_redirect(const struct harness_response *r, const char *where)
-{
-	char	*loc = harness_header(r, "Location");
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s", r->status,
-	    where);
-	cr_assert_not_null(loc);
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
 /* A new account for email, logged in on the returned client. */
 static struct harness_client *
-signed_up(const char *email)
+signed_up_as(const char *email)
 {
 	struct harness_client	*c = client_new();
 	struct harness_response	 r;
@@ -283,17 +270,11 @@ logged_in(const char *email, const char *pw)
 {
 	struct harness_client	*c = client_new();
 	struct harness_response	 r;
-	char			*csrf, *body;
 	int			 ok;
 
-	csrf = csrf_of(c, "/login");
-	body = harness_form("csrf", csrf, "email", email, "password", pw,
-	    "next", "", NULL);
-	post_ok(c, "/login", body, &r);
+	login_post(c, email, pw, NULL, &r);
 	ok = r.status == 303;
 	harness_response_free(&r);
-	free(body);
-	free(csrf);
 	if (!ok) {
 		harness_client_free(c);
 		return NULL;
@@ -449,7 +430,7 @@ static void
 opened_start(struct opened *o, const char *tag)
 {
 	o->email = harness_unique_email(tag);
-	o->owner = signed_up(o->email);
+	o->owner = signed_up_as(o->email);
 	o->c = client_new();
 	forgot_ok(o->email);
 	o->mail = mail_wait(o->email, 0);
@@ -512,7 +493,7 @@ Test(password_reset, no_account_discovery)
 	struct harness_response	 rk, ru, pk, pu;
 	char			*loc_k, *loc_u;
 
-	harness_client_free(signed_up(known));
+	harness_client_free(signed_up_as(known));
 	forgot_on(cu, unknown, &ru);
 	forgot_on(ck, known, &rk);
 	cr_assert_eq(rk.status, 303);
@@ -641,7 +622,7 @@ Test(password_reset, unknown_or_malformed_token_is_refused)
 Test(password_reset, newer_link_voids_older)
 {
 	char			*email = harness_unique_email("newer");
-	struct harness_client	*a = signed_up(email), *c = client_new();
+	struct harness_client	*a = signed_up_as(email), *c = client_new();
 	char			*m1, *m2, *l1, *l2, *csrf;
 
 	forgot_ok(email);
@@ -771,7 +752,7 @@ Test(password_reset, concurrent_uses_of_one_link)
 	char		*mail, *link;
 	int		 i, ok = 0, gone = 0;
 
-	harness_client_free(signed_up(email));
+	harness_client_free(signed_up_as(email));
 	forgot_ok(email);
 	mail = mail_wait(email, 0);
 	link = link_of(mail);
@@ -867,8 +848,8 @@ Test(password_reset, failing_smtp_is_retried_a_bounded_number_of_times)
 
 	(void)snprintf(email, sizeof(email), "smtpfail-%d-%ld@example.com",
 	    (int)getpid(), (long)harness_now_ms());
-	harness_client_free(signed_up(email));
-	harness_client_free(signed_up(known));
+	harness_client_free(signed_up_as(email));
+	harness_client_free(signed_up_as(known));
 
 	forgot(email, &r);
 	forgot(known, &ok);

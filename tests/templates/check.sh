@@ -121,6 +121,34 @@ confirm|<h1>Delete all tasks?</h1>
 confirm|action="/tasks/delete-all"
 confirm|class="button button-danger">Delete all tasks</button>
 confirm|href="/tasks">Cancel</a>
+account|<h1>Account</h1>
+account|<a href="/account" aria-current="page">Account</a>
+account|action="/account/name"
+account|value="&lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Co&quot;"
+account|action="/account/email"
+account|action="/account/password"
+account|action="/account/time-zone"
+account|list="time-zones"
+account|<option value="Europe/Berlin"></option>
+account|value="Mars/Base"
+account|id="time_zone-error"><strong>Error:</strong> Unknown time zone.
+account|aria-describedby="time_zone-hint time_zone-error" aria-invalid="true"
+account|href="/worklog/allowances"
+account|action="/account/logout-everywhere"
+account|href="/account/delete"
+account|<p>Your display name is saved.</p>
+account--errors|aria-describedby="display_name-hint display_name-error" aria-invalid="true"
+account--errors|value="not an email" autocomplete="email" required aria-invalid="true" aria-describedby="email-error"
+account--errors|id="email_password-error"
+account--errors|id="current_password-error"
+account--errors|aria-describedby="password-hint password-error" aria-invalid="true"
+account--errors|id="password2-error"
+account_delete|<h1>Delete your account?</h1>
+account_delete|action="/account/delete"
+account_delete|id="form-error"><strong>Error:</strong> That is not your current password.
+account_delete|aria-invalid="true" aria-describedby="form-error"
+account_delete|class="button button-danger">Delete my account</button>
+account_delete|href="/account">Cancel</a>
 # worklog (wl-month): the month calendar, the day form, range entry
 worklog|<a href="/worklog" aria-current="page">Calendar</a>
 worklog|<a href="/worklog" aria-current="page">Work log</a>
