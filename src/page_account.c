@@ -618,16 +618,24 @@ write_sql(struct account_page *p, struct kore_buf *sql,
 		 * take them unlisted).  Every other table of the person
 		 * cascades from users: tasks, worklog_*, password_resets,
 		 * report_people and through it report_items.  The
-		 * login_failures row is keyed by the email.
+		 * login_failures row is keyed by the email.  The audit
+		 * trail keeps its rows (ids are never reused) but loses the
+		 * email and details that named the person.
 		 */
 		kore_buf_appendf(sql, "%s"
 		    "DELETE FROM login_failures WHERE subject = "
 		    "CONCAT('a:', ?);"
+		    "UPDATE admin_audit SET actor = CONCAT('deleted account #', "
+		    "actor_user_id) WHERE actor_user_id = ?;"
+		    "UPDATE admin_audit SET detail = '' WHERE "
+		    "target_user_id = ?;"
 		    "DELETE FROM users WHERE id = ?;", DBK_SESSION_END_SQL);
 		dbk_session_end_params(params + *n, uid, NULL);
 		*n += DBK_SESSION_END_NPARAMS;
 		params[(*n)++] = (struct dbk_sql_param)DBK_SQL_P_TEXT(
 		    p->auth.user.email, strlen(p->auth.user.email));
+		params[(*n)++] = id;
+		params[(*n)++] = id;
 		params[(*n)++] = id;
 		break;
 	default:
@@ -783,9 +791,7 @@ purge_send(struct dbk_request *r, struct account_page *p)
 	dbk_limit_clear(&r->cache, p->auth.user.email);
 
 	dbk_tasklist_key(p->auth.user.id, tasks, sizeof(tasks));
-	/* The key of worklogcache.c's person_key(). */
-	(void)snprintf(worklog, sizeof(worklog), "dbk:w:%llu",
-	    (unsigned long long)p->auth.user.id);
+	dbk_worklog_key(p->auth.user.id, worklog, sizeof(worklog));
 	argv[0] = "DEL";
 	argv[1] = tasks;
 	argv[2] = worklog;

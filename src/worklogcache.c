@@ -64,8 +64,9 @@ static const char	*invalidate_lua =
 	"redis.call('HSET', KEYS[1], 'h', '-|' .. ARGV[1] .. '|') "
 	"redis.call('EXPIRE', KEYS[1], ARGV[2]) return 1";
 
-static void
-person_key(u_int64_t uid, char *key, size_t len)
+/* The Redis key of uid's work log (one hash per person). */
+void
+dbk_worklog_key(u_int64_t uid, char *key, size_t len)
 {
 	(void)snprintf(key, len, "dbk:w:%llu", (unsigned long long)uid);
 }
@@ -89,7 +90,7 @@ dbk_worklog_queue_get(struct dbk_cache *cache, u_int64_t uid, int year,
 	char		key[32], field[16];
 	int		idx;
 
-	person_key(uid, key, sizeof(key));
+	dbk_worklog_key(uid, key, sizeof(key));
 	month_field(year, month, field, sizeof(field));
 	argv[0] = "HGET";
 	argvlen[0] = 4;
@@ -248,7 +249,7 @@ dbk_worklog_fill(u_int64_t uid, const char *gen, int year, int month,
 	if (!dbk_cache_available())
 		return;
 
-	person_key(uid, key, sizeof(key));
+	dbk_worklog_key(uid, key, sizeof(key));
 	month_field(year, month, field, sizeof(field));
 	(void)snprintf(ver, sizeof(ver), "%llu", (unsigned long long)m->version);
 	randombytes_buf(raw, sizeof(raw));
@@ -286,7 +287,7 @@ dbk_worklog_invalidate(struct dbk_cache *cache, u_int64_t uid,
 {
 	char	key[32];
 
-	person_key(uid, key, sizeof(key));
+	dbk_worklog_key(uid, key, sizeof(key));
 	dbk_cache_invalidate(cache, invalidate_lua, key, version, WL_TTL);
 }
 

@@ -36,6 +36,7 @@ void	dbk_worklog_invalidate(struct dbk_cache *, u_int64_t uid,
  * (dbk_cache_gen_lost()), as dbk_tasklist_invalidated() does. */
 void	dbk_worklog_invalidated(struct dbk_cache *);
 
+void	dbk_worklog_key(u_int64_t, char *, size_t);
 int	dbk_worklog_queue_get(struct dbk_cache *, u_int64_t, int, int);
 int	dbk_worklog_from_cache(struct dbk_cache *, int, const char *,
 	    struct dbk_worklog_month *);

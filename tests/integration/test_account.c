@@ -858,16 +858,20 @@ fill_everything(struct person *who)
 	    "VALUES (UNHEX(SHA2(UUID(), 256)), %s, NOW() + INTERVAL 1 HOUR)",
 	    who->uid);
 	sql("INSERT IGNORE INTO reports (report_date, time_zone, range_start, "
-	    "range_end, people, tasks_completed) VALUES ('1999-01-01', 'UTC', "
-	    "'1999-01-01', '1999-01-02', 1, 1)");
+	    "range_end, people, tasks_completed) VALUES ('1970-01-01', 'UTC', "
+	    "'1970-01-01', '1970-01-02', 1, 1)");
 	sql("INSERT INTO report_people (report_date, user_id, email, "
-	    "display_name, tasks_completed) VALUES ('1999-01-01', %s, '%s', "
+	    "display_name, tasks_completed) VALUES ('1970-01-01', %s, '%s', "
 	    "'x', 1)", who->uid, who->email);
 	sql("INSERT INTO report_items (report_date, user_id, task_id, title, "
-	    "completed_at) VALUES ('1999-01-01', %s, %ld, 'first task', "
+	    "completed_at) VALUES ('1970-01-01', %s, %ld, 'first task', "
 	    "NOW())", who->uid, task);
 	sql("INSERT INTO login_failures (subject, failures, window_start) "
 	    "VALUES ('a:%s', 1, NOW())", who->email);
+	/* Audit rows naming the person as actor and as target. */
+	sql("INSERT INTO admin_audit (actor_user_id, actor, action, "
+	    "target_user_id, detail) VALUES (%s, '%s', 'disable', %s, "
+	    "'by %s')", who->uid, who->email, who->uid, who->email);
 	/* A work-log month as worklogcache.c stores it. */
 	harness_run(REDIS_CLI " HSET dbk:w:%s h '-|1|UTC' >/dev/null",
 	    who->uid);
@@ -901,6 +905,13 @@ assert_no_rows(const struct person *who)
 		    by_user[i]);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM login_failures WHERE "
 	    "subject = 'a:%s'", who->email), 0);
+	/* The audit trail keeps its rows, without the person's email. */
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM admin_audit WHERE "
+	    "actor_user_id = %s OR target_user_id = %s", who->uid, who->uid),
+	    1);
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM admin_audit WHERE "
+	    "actor LIKE '%%%s%%' OR detail LIKE '%%%s%%'", who->email,
+	    who->email), 0);
 }
 
 Test(account, delete_page_asks_for_the_password)
@@ -947,6 +958,8 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 	assert_logged_out(who.c, &r, "Your account is deleted.");
 
 	assert_no_rows(&who);
+	/* The report row made for this test (its people went with it). */
+	sql("DELETE FROM reports WHERE report_date = '1970-01-01'");
 	traces = redis_traces(&who);
 	cr_assert_str_empty(traces, "Redis still holds:\n%s", traces);
 	free(traces);
