@@ -1,0 +1,52 @@
+/*
+ * What the work log's summary, allowances and data pages share (wlpage.c):
+ * the session and CSRF gates, the year parameter, the sub-navigation and
+ * the write path: one transaction that locks the person's row, changes
+ * worklog_entries or worklog_allowances and bumps users.worklog_version,
+ * then the month cache invalidated for that version before the 303.
+ */
+
+#ifndef DBK_WLPAGE_H
+#define DBK_WLPAGE_H
+
+#include "daybook.h"
+#include "session.h"
+
+/*
+ * Every work log write starts with DBK_WL_WRITE_BEGIN (READ COMMITTED,
+ * START TRANSACTION, the person's users row locked: statements [0]-[2];
+ * one parameter, the user id) and ends with DBK_WL_WRITE_END (the version
+ * bumped and read back, COMMIT: two parameters, the user id twice).
+ */
+#define DBK_WL_WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
+				"START TRANSACTION;" \
+				"SELECT id FROM users WHERE id = ? FOR UPDATE;"
+#define DBK_WL_WRITE_FIRST	3
+#define DBK_WL_WRITE_END	"UPDATE users SET worklog_version = " \
+				"worklog_version + 1 WHERE id = ?;" \
+				"SELECT worklog_version FROM users " \
+				"WHERE id = ?;COMMIT"
+
+/* Largest import file, in bytes (under http_body_max in conf/). */
+#define DBK_WL_IMPORT_MAX	1000000
+
+/* The page state every handler of these pages starts with. */
+struct dbk_wlpage {
+	struct dbk_auth		auth;
+	int			tries;		/* write attempts */
+	u_int64_t		version;	/* after a write */
+	char			location[64];	/* 303 target after a write */
+};
+
+int	dbk_wlpage_auth(struct http_request *, struct dbk_wlpage *);
+int	dbk_wlpage_csrf(struct http_request *, struct dbk_wlpage *);
+int	dbk_wlpage_year(struct http_request *, int, int *);
+int	dbk_wlpage_this_year(void);
+struct mustache_value	*dbk_wlpage_context(struct http_request *,
+			    struct dbk_wlpage *, const char *, const char *);
+int	dbk_wlpage_write_done(struct http_request *, struct dbk_wlpage *);
+void	dbk_wlpage_invalidate(struct http_request *, struct dbk_wlpage *);
+int	dbk_wlpage_invalidate_wait(struct http_request *,
+	    struct dbk_wlpage *);
+
+#endif
