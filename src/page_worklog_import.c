@@ -99,9 +99,8 @@ import_refused(struct http_request *req, struct import_page *p)
 		item = dbk_view_object();
 		dbk_view_set_int(item, "line", e->line);
 		if (e->reason == DBK_CSV_DUPLICATE_DATE) {
-			(void)snprintf(why, sizeof(why), "%s (first on line "
-			    "%d)", dbk_csv_reason_message(e->reason),
-			    e->first_line);
+			(void)snprintf(why, sizeof(why), "The date is "
+			    "already on line %d of the file.", e->first_line);
 			dbk_view_set_cstr(item, "why", why);
 		} else {
 			dbk_view_set_cstr(item, "why",
