@@ -5,8 +5,8 @@
  * here as inline SVG (stacked by kind; each kind has a colour and a
  * pattern, and a legend names them; the table is the text alternative).
  *
- * Read from MariaDB on every view (two small aggregate queries in one
- * round trip), so it shows every committed write.
+ * Read from MariaDB on every view (the year's rows and the allowances in
+ * one round trip), so it shows every committed write.
  */
 
 #include <string.h>
@@ -117,9 +117,10 @@ summary_auth(struct http_request *req)
 	params[2] = (struct dbk_sql_param)DBK_SQL_P_TEXT(to, strlen(to));
 	params[3] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
 	params[4] = (struct dbk_sql_param)DBK_SQL_P_INT(p->year);
-	(void)dbk_db_query(&r->db, "SELECT MONTH(day), kind, "
-	    "SUM(IF(half_day, 1, 2)) FROM worklog_entries WHERE user_id = ? "
-	    "AND day BETWEEN ? AND ? GROUP BY MONTH(day), kind;"
+	/* The rows, not a GROUP BY: MariaDB serves them about twice as
+	 * fast as it groups them (no temporary table); summing is cheap. */
+	(void)dbk_db_query(&r->db, "SELECT day, kind, half_day FROM "
+	    "worklog_entries WHERE user_id = ? AND day BETWEEN ? AND ?;"
 	    "SELECT vacation_days, remote_days, sick_days FROM "
 	    "worklog_allowances WHERE user_id = ? AND year = ?",
 	    params, 5);
@@ -145,20 +146,17 @@ static void
 summary_read(struct dbk_db *db, struct summary_page *p)
 {
 	MYSQL_ROW		row;
+	unsigned long		*len;
 	enum dbk_day_kind	kind;
-	long			month, units;
+	struct dbk_date		day;
 
 	dbk_summary_init(&p->summary, p->year);
-	while ((row = dbk_db_row(db, 0, NULL)) != NULL) {
-		month = strtol(row[0], NULL, 10);
-		units = strtol(row[2], NULL, 10);
-		if (month < 1 || month > 12 || units < 0 ||
-		    dbk_day_kind_parse(row[1], strlen(row[1]), &kind) == -1)
+	while ((row = dbk_db_row(db, 0, &len)) != NULL) {
+		if (dbk_date_parse(row[0], len[0], &day) == -1 ||
+		    dbk_day_kind_parse(row[1], len[1], &kind) == -1)
 			continue;
-		p->summary.months[month - 1].units[kind] += units;
-		p->summary.months[month - 1].all += units;
-		p->summary.year_totals.units[kind] += units;
-		p->summary.year_totals.all += units;
+		(void)dbk_summary_add(&p->summary, &day, kind,
+		    row[2][0] == '1');
 	}
 
 	p->allowances.vacation = DBK_ALLOWANCE_NONE;
