@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,7 @@
 #define LIMIT_ADDRESS		20
 #define MEMO_SLOTS		256
 #define MEMO_PROBE		8
+#define WRITE_TRIES		3
 
 struct limit_memo {
 	char		key[320];
@@ -102,6 +104,85 @@ dbk_page_db_wait(struct http_request *req, const char *what)
 	dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
 
 	return (HTTP_STATE_COMPLETE);
+}
+
+/*
+ * The session of a page that needs one: HTTP_STATE_CONTINUE when the
+ * person is known; HTTP_STATE_RETRY while it waits; HTTP_STATE_COMPLETE
+ * after an answer (the login redirect, 503).
+ */
+int
+dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
+{
+	switch (dbk_auth_step(req, auth)) {
+	case DBK_AUTH_PENDING:
+		return (HTTP_STATE_RETRY);
+	case DBK_AUTH_OK:
+		return (HTTP_STATE_CONTINUE);
+	case DBK_AUTH_UNAVAILABLE:
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (HTTP_STATE_COMPLETE);
+	case DBK_AUTH_NONE:
+	default:
+		if (auth->has_cookie)
+			dbk_session_clear_cookie(req);
+		if (dbk_page_is_post(req))
+			dbk_redirect(req, "/login");
+		else
+			dbk_page_login_redirect(req);
+		return (HTTP_STATE_COMPLETE);
+	}
+}
+
+/*
+ * A POST must carry this session's token (the form fields populated):
+ * returns 1, or 0 after a 403.
+ */
+int
+dbk_page_csrf_gate(struct http_request *req, struct dbk_auth *auth)
+{
+	const char	*csrf;
+	size_t		len;
+
+	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
+	    !dbk_auth_csrf_ok(auth, csrf)) {
+		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
+		return (0);
+	}
+
+	return (1);
+}
+
+/*
+ * A write transaction ended; its next-to-last statement read back the
+ * version it made, and it has at least min_results statements.  Returns 1
+ * when it committed (*version set), 0 after an answer (503; logged as
+ * what), -1 when it was sent again after a transient failure (a deadlock;
+ * at most WRITE_TRIES in all, counted in *tries): wait again.
+ */
+int
+dbk_page_write_done(struct http_request *req, int *tries, size_t min_results,
+    u_int64_t *version, const char *what)
+{
+	struct dbk_request	*r = http_state_get(req);
+	MYSQL_ROW		row;
+
+	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
+	    ++*tries < WRITE_TRIES) {
+		(void)dbk_db_retry(&r->db);
+		return (-1);
+	}
+	if (r->db.state != DBK_DB_DONE || r->db.nresults < min_results) {
+		dbk_db_logerror(&r->db, what);
+		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
+		return (0);
+	}
+
+	/* ..., [n-2] the version, [n-1] COMMIT */
+	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
+		*version = strtoull(row[0], NULL, 10);
+
+	return (1);
 }
 
 int

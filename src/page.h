@@ -14,6 +14,10 @@ struct mustache_value	*dbk_page_context(struct http_request *,
 void	dbk_page_login_redirect(struct http_request *);
 int	dbk_page_is_post(struct http_request *);
 int	dbk_page_db_wait(struct http_request *, const char *);
+int	dbk_page_auth_gate(struct http_request *, struct dbk_auth *);
+int	dbk_page_csrf_gate(struct http_request *, struct dbk_auth *);
+int	dbk_page_write_done(struct http_request *, int *, size_t,
+	    u_int64_t *, const char *);
 void	dbk_page_today(char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,

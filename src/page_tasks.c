@@ -18,7 +18,6 @@
 #include "mustache/mustache.h"
 
 #define ADD_LINES_MAX		100
-#define WRITE_TRIES		3
 
 /*
  * Every write transaction starts here: READ COMMITTED (no gap locks, so
@@ -104,9 +103,6 @@ static struct http_state	tasks_states[] = {
 
 static void	page_onfree(struct http_request *);
 static void	queue_list(struct http_request *);
-static int	auth_gate(struct http_request *, struct tasks_page *);
-static int	csrf_gate(struct http_request *, struct tasks_page *);
-static int	write_done(struct http_request *, struct tasks_page *);
 
 /* A NUL-terminated copy of a line; kore_free() it. */
 static char *
@@ -183,49 +179,6 @@ queue_list(struct http_request *req)
 	p->list_idx = dbk_tasklist_queue_get(&r->cache, p->auth.cookie_uid);
 }
 
-/*
- * The session: returns HTTP_STATE_CONTINUE when the person is known, or
- * answers (login redirect, 503) / waits.
- */
-static int
-auth_gate(struct http_request *req, struct tasks_page *p)
-{
-	switch (dbk_auth_step(req, &p->auth)) {
-	case DBK_AUTH_PENDING:
-		return (HTTP_STATE_RETRY);
-	case DBK_AUTH_OK:
-		return (HTTP_STATE_CONTINUE);
-	case DBK_AUTH_UNAVAILABLE:
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	case DBK_AUTH_NONE:
-	default:
-		if (p->auth.has_cookie)
-			dbk_session_clear_cookie(req);
-		if (dbk_page_is_post(req))
-			dbk_redirect(req, "/login");
-		else
-			dbk_page_login_redirect(req);
-		return (HTTP_STATE_COMPLETE);
-	}
-}
-
-/* A POST must carry this session's token: 403 otherwise. */
-static int
-csrf_gate(struct http_request *req, struct tasks_page *p)
-{
-	const char	*csrf;
-	size_t		len;
-
-	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
-	    !dbk_auth_csrf_ok(&p->auth, csrf)) {
-		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
-		return (0);
-	}
-
-	return (1);
-}
-
 static int
 tasks_auth(struct http_request *req)
 {
@@ -233,7 +186,7 @@ tasks_auth(struct http_request *req)
 	struct tasks_page	*p = r->page;
 	int			ret;
 
-	if ((ret = auth_gate(req, p)) != HTTP_STATE_CONTINUE)
+	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 
 	req->fsm_state = dbk_page_is_post(req) ? TASKS_ADD : TASKS_SHOW;
@@ -338,7 +291,7 @@ tasks_add(struct http_request *req)
 	if (dbk_form_multiline(req, "titles", &p->titles, &len))
 		text = p->titles;
 	http_populate_post(req);
-	if (!csrf_gate(req, p))
+	if (!dbk_page_csrf_gate(req, &p->auth))
 		return (HTTP_STATE_COMPLETE);
 
 	if (!add_parse(p, text, len)) {
@@ -355,35 +308,6 @@ tasks_add(struct http_request *req)
 	return (HTTP_STATE_CONTINUE);
 }
 
-/*
- * A write transaction ended.  Returns 1 when it committed (p->version is
- * the version it made), 0 when an answer was sent (503), -1 when it was
- * sent again after a transient failure (a deadlock): wait once more.
- */
-static int
-write_done(struct http_request *req, struct tasks_page *p)
-{
-	struct dbk_request	*r = http_state_get(req);
-	MYSQL_ROW		row;
-
-	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
-	    ++p->tries < WRITE_TRIES) {
-		(void)dbk_db_retry(&r->db);
-		return (-1);
-	}
-	if (r->db.state != DBK_DB_DONE || r->db.nresults < WRITE_FIRST + 2) {
-		dbk_db_logerror(&r->db, "tasks write");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (0);
-	}
-
-	/* ..., [n-2] the version, [n-1] COMMIT */
-	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
-		p->version = strtoull(row[0], NULL, 10);
-
-	return (1);
-}
-
 static int
 tasks_add_wait(struct http_request *req)
 {
@@ -395,7 +319,8 @@ tasks_add_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (write_done(req, p)) {
+	switch (dbk_page_write_done(req, &p->tries, WRITE_FIRST + 2,
+	    &p->version, "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
@@ -683,7 +608,7 @@ task_auth(struct http_request *req)
 		dbk_respond_error(req, HTTP_STATUS_NOT_FOUND);
 		return (HTTP_STATE_COMPLETE);
 	}
-	if ((ret = auth_gate(req, p)) != HTTP_STATE_CONTINUE)
+	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 	req->fsm_state = TASK_START;
 
@@ -769,7 +694,7 @@ task_start(struct http_request *req)
 		    !dbk_form_multiline(req, "notes", &p->titles, &len))
 			p->titles = NULL;
 		http_populate_post(req);
-		if (!csrf_gate(req, p))
+		if (!dbk_page_csrf_gate(req, &p->auth))
 			return (HTTP_STATE_COMPLETE);
 	} else if (p->action != ACT_EDIT && p->action != ACT_DELETE &&
 	    p->action != ACT_CLEAR_COMPLETED && p->action != ACT_DELETE_ALL) {
@@ -986,7 +911,8 @@ task_write_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (write_done(req, p)) {
+	switch (dbk_page_write_done(req, &p->tries, WRITE_FIRST + 2,
+	    &p->version, "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:

@@ -43,38 +43,20 @@ enum allowances_state {
 
 static int	allow_auth(struct http_request *);
 static int	allow_load_wait(struct http_request *);
-static int	allow_write_wait(struct http_request *);
-static int	allow_invalidate_wait(struct http_request *);
 
 static struct http_state	allow_states[] = {
 	{ "ALLOW_AUTH",			allow_auth },
 	{ "ALLOW_LOAD_WAIT",		allow_load_wait },
-	{ "ALLOW_WRITE_WAIT",		allow_write_wait },
-	{ "ALLOW_INVALIDATE_WAIT",	allow_invalidate_wait },
+	{ "ALLOW_WRITE_WAIT",		dbk_wlpage_write_wait },
+	{ "ALLOW_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
 };
-
-static void
-allow_onfree(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-
-	if (r == NULL)
-		return;
-	dbk_db_cleanup(&r->db);
-	dbk_cache_cleanup(&r->cache);
-}
 
 int
 page_worklog_allowances(struct http_request *req)
 {
-	int	fresh = !http_state_exists(req);
-
-	(void)dbk_request_get(req, sizeof(struct allowances_page));
-	if (fresh)
-		req->onfree = allow_onfree;
-
-	return (http_state_run(allow_states,
-	    sizeof(allow_states) / sizeof(allow_states[0]), req));
+	return (dbk_wlpage_run(req, sizeof(struct allowances_page),
+	    allow_states, sizeof(allow_states) / sizeof(allow_states[0]),
+	    NULL));
 }
 
 /* The form with p's values and errors; status 200, 400 or 422. */
@@ -177,6 +159,20 @@ allow_write(struct dbk_request *r, struct allowances_page *p)
 	    DBK_WL_WRITE_END, params, n);
 }
 
+/* The write committed: back to the form, with a flash. */
+static void
+allow_committed(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct allowances_page	*p = r->page;
+	char			msg[64];
+
+	(void)snprintf(msg, sizeof(msg), "Allowances for %d saved.", p->year);
+	dbk_flash_set(req, 0, msg, NULL, 0);
+	(void)snprintf(p->wl.location, sizeof(p->wl.location),
+	    "/worklog/allowances?year=%d", p->year);
+}
+
 static int
 allow_auth(struct http_request *req)
 {
@@ -185,13 +181,13 @@ allow_auth(struct http_request *req)
 	struct dbk_sql_param	params[2];
 	int			ret, post;
 
-	if ((ret = dbk_wlpage_auth(req, &p->wl)) != HTTP_STATE_CONTINUE)
+	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 
 	post = dbk_page_is_post(req);
 	if (post) {
 		http_populate_post(req);
-		if (!dbk_wlpage_csrf(req, &p->wl))
+		if (!dbk_page_csrf_gate(req, &p->wl.auth))
 			return (HTTP_STATE_COMPLETE);
 	} else {
 		http_populate_qs(req);
@@ -209,6 +205,8 @@ allow_auth(struct http_request *req)
 			return (HTTP_STATE_COMPLETE);
 		}
 		allow_write(r, p);
+		p->wl.committed = allow_committed;
+		p->wl.invalidate_state = ALLOW_INVALIDATE_WAIT;
 		req->fsm_state = ALLOW_WRITE_WAIT;
 		return (HTTP_STATE_CONTINUE);
 	}
@@ -245,39 +243,4 @@ allow_load_wait(struct http_request *req)
 	allow_render(req, p, HTTP_STATUS_OK);
 
 	return (HTTP_STATE_COMPLETE);
-}
-
-static int
-allow_write_wait(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct allowances_page	*p = r->page;
-	char			msg[64];
-
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	switch (dbk_wlpage_write_done(req, &p->wl)) {
-	case -1:
-		return (HTTP_STATE_RETRY);
-	case 0:
-		return (HTTP_STATE_COMPLETE);
-	}
-
-	(void)snprintf(msg, sizeof(msg), "Allowances for %d saved.", p->year);
-	dbk_flash_set(req, 0, msg, NULL, 0);
-	(void)snprintf(p->wl.location, sizeof(p->wl.location),
-	    "/worklog/allowances?year=%d", p->year);
-	dbk_wlpage_invalidate(req, &p->wl);
-	req->fsm_state = ALLOW_INVALIDATE_WAIT;
-
-	return (HTTP_STATE_CONTINUE);
-}
-
-static int
-allow_invalidate_wait(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct allowances_page	*p = r->page;
-
-	return (dbk_wlpage_invalidate_wait(req, &p->wl));
 }

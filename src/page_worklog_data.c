@@ -23,8 +23,6 @@
 #define EXPORT_MAX	(64 * 1024 * 1024)
 
 int	page_worklog_data(struct http_request *);
-int	page_worklog_export(struct http_request *);
-int	page_worklog_delete_year(struct http_request *);
 
 enum data_action {
 	DATA_SHOW,
@@ -52,61 +50,22 @@ static int	data_auth(struct http_request *);
 static int	data_list_wait(struct http_request *);
 static int	data_export_wait(struct http_request *);
 static int	data_count_wait(struct http_request *);
-static int	data_delete_wait(struct http_request *);
-static int	data_invalidate_wait(struct http_request *);
 
 static struct http_state	data_states[] = {
 	{ "DATA_AUTH",			data_auth },
 	{ "DATA_LIST_WAIT",		data_list_wait },
 	{ "DATA_EXPORT_WAIT",		data_export_wait },
 	{ "DATA_COUNT_WAIT",		data_count_wait },
-	{ "DATA_DELETE_WAIT",		data_delete_wait },
-	{ "DATA_INVALIDATE_WAIT",	data_invalidate_wait },
+	{ "DATA_DELETE_WAIT",		dbk_wlpage_write_wait },
+	{ "DATA_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
 };
 
-static void
-data_onfree(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-
-	if (r == NULL)
-		return;
-	dbk_db_cleanup(&r->db);
-	dbk_cache_cleanup(&r->cache);
-}
-
-static int
-data_run(struct http_request *req, enum data_action action)
-{
-	struct data_page	*p;
-	int			fresh = !http_state_exists(req);
-
-	p = dbk_request_get(req, sizeof(struct data_page))->page;
-	if (fresh) {
-		req->onfree = data_onfree;
-		p->action = action;
-	}
-
-	return (http_state_run(data_states,
-	    sizeof(data_states) / sizeof(data_states[0]), req));
-}
-
+/* /worklog/data, /worklog/export.csv and /worklog/delete-year. */
 int
 page_worklog_data(struct http_request *req)
 {
-	return (data_run(req, DATA_SHOW));
-}
-
-int
-page_worklog_export(struct http_request *req)
-{
-	return (data_run(req, DATA_EXPORT));
-}
-
-int
-page_worklog_delete_year(struct http_request *req)
-{
-	return (data_run(req, DATA_DELETE));
+	return (dbk_wlpage_run(req, sizeof(struct data_page), data_states,
+	    sizeof(data_states) / sizeof(data_states[0]), NULL));
 }
 
 /* The years with entries, for the data page. */
@@ -205,6 +164,23 @@ data_year(struct http_request *req, struct data_page *p)
 	return (0);
 }
 
+/* The year's entries are gone: to the data page, with a flash. */
+static void
+delete_committed(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct data_page	*p = r->page;
+	unsigned long long	n;
+	char			msg[96];
+
+	n = r->db.affected[DBK_WL_WRITE_FIRST];
+	(void)snprintf(msg, sizeof(msg), "%llu day%s of %d deleted.", n,
+	    n == 1 ? "" : "s", p->year);
+	dbk_flash_set(req, 0, msg, NULL, 0);
+	(void)kore_strlcpy(p->wl.location, "/worklog/data",
+	    sizeof(p->wl.location));
+}
+
 static int
 data_auth(struct http_request *req)
 {
@@ -212,14 +188,21 @@ data_auth(struct http_request *req)
 	struct data_page	*p = r->page;
 	int			ret, post;
 
-	if ((ret = dbk_wlpage_auth(req, &p->wl)) != HTTP_STATE_CONTINUE)
+	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 
+	/* The route (conf/routes.conf) says which page this is. */
+	if (!strcmp(req->path, "/worklog/export.csv"))
+		p->action = DATA_EXPORT;
+	else if (!strcmp(req->path, "/worklog/delete-year"))
+		p->action = DATA_DELETE;
+	else
+		p->action = DATA_SHOW;
 	post = dbk_page_is_post(req);
 	http_populate_qs(req);
 	if (post) {
 		http_populate_post(req);
-		if (!dbk_wlpage_csrf(req, &p->wl))
+		if (!dbk_page_csrf_gate(req, &p->wl.auth))
 			return (HTTP_STATE_COMPLETE);
 	}
 
@@ -231,6 +214,8 @@ data_auth(struct http_request *req)
 		req->fsm_state = DATA_EXPORT_WAIT;
 	} else {
 		delete_query(r, p, post);
+		p->wl.committed = delete_committed;
+		p->wl.invalidate_state = DATA_INVALIDATE_WAIT;
 		req->fsm_state = post ? DATA_DELETE_WAIT : DATA_COUNT_WAIT;
 	}
 
@@ -377,42 +362,4 @@ data_count_wait(struct http_request *req)
 	(void)dbk_view_respond(req, HTTP_STATUS_OK, "confirm", root, NULL);
 
 	return (HTTP_STATE_COMPLETE);
-}
-
-static int
-data_delete_wait(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct data_page	*p = r->page;
-	unsigned long long	n;
-	char			msg[96];
-
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	switch (dbk_wlpage_write_done(req, &p->wl)) {
-	case -1:
-		return (HTTP_STATE_RETRY);
-	case 0:
-		return (HTTP_STATE_COMPLETE);
-	}
-
-	n = r->db.affected[DBK_WL_WRITE_FIRST];
-	(void)snprintf(msg, sizeof(msg), "%llu day%s of %d deleted.", n,
-	    n == 1 ? "" : "s", p->year);
-	dbk_flash_set(req, 0, msg, NULL, 0);
-	(void)kore_strlcpy(p->wl.location, "/worklog/data",
-	    sizeof(p->wl.location));
-	dbk_wlpage_invalidate(req, &p->wl);
-	req->fsm_state = DATA_INVALIDATE_WAIT;
-
-	return (HTTP_STATE_CONTINUE);
-}
-
-static int
-data_invalidate_wait(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct data_page	*p = r->page;
-
-	return (dbk_wlpage_invalidate_wait(req, &p->wl));
 }

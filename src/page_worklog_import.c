@@ -40,13 +40,11 @@ enum import_state {
 };
 
 static int	import_auth(struct http_request *);
-static int	import_write_wait(struct http_request *);
-static int	import_invalidate_wait(struct http_request *);
 
 static struct http_state	import_states[] = {
 	{ "IMPORT_AUTH",		import_auth },
-	{ "IMPORT_WRITE_WAIT",		import_write_wait },
-	{ "IMPORT_INVALIDATE_WAIT",	import_invalidate_wait },
+	{ "IMPORT_WRITE_WAIT",		dbk_wlpage_write_wait },
+	{ "IMPORT_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
 };
 
 static void
@@ -61,21 +59,15 @@ import_onfree(struct http_request *req)
 	dbk_csv_import_free(&p->csv);
 	kore_free(p->data);
 	p->data = NULL;
-	dbk_db_cleanup(&r->db);
-	dbk_cache_cleanup(&r->cache);
+	dbk_wlpage_onfree(req);
 }
 
 int
 page_worklog_import(struct http_request *req)
 {
-	int	fresh = !http_state_exists(req);
-
-	(void)dbk_request_get(req, sizeof(struct import_page));
-	if (fresh)
-		req->onfree = import_onfree;
-
-	return (http_state_run(import_states,
-	    sizeof(import_states) / sizeof(import_states[0]), req));
+	return (dbk_wlpage_run(req, sizeof(struct import_page),
+	    import_states, sizeof(import_states) / sizeof(import_states[0]),
+	    import_onfree));
 }
 
 /* The result page of a file that was refused (422): why, row by row. */
@@ -258,52 +250,15 @@ import_write(struct dbk_request *r, struct import_page *p)
 	kore_free(dates);
 }
 
-static int
-import_auth(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct import_page	*p = r->page;
-	int			ret;
-
-	if ((ret = dbk_wlpage_auth(req, &p->wl)) != HTTP_STATE_CONTINUE)
-		return (ret);
-	if (!dbk_page_is_post(req)) {
-		dbk_redirect(req, "/worklog/data");
-		return (HTTP_STATE_COMPLETE);
-	}
-
-	http_populate_multipart_form(req);
-	if (!dbk_wlpage_csrf(req, &p->wl))
-		return (HTTP_STATE_COMPLETE);
-
-	if (!import_read(req, p) || !import_parse(p)) {
-		import_refused(req, p);
-		return (HTTP_STATE_COMPLETE);
-	}
-
-	import_write(r, p);
-	req->fsm_state = IMPORT_WRITE_WAIT;
-
-	return (HTTP_STATE_CONTINUE);
-}
-
-static int
-import_write_wait(struct http_request *req)
+/* Stored: to the data page, with how many days were added and replaced. */
+static void
+import_committed(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct import_page	*p = r->page;
 	MYSQL_ROW		row;
 	unsigned long long	replaced, added;
 	char			msg[128];
-
-	if (dbk_db_pending(&r->db))
-		return (HTTP_STATE_RETRY);
-	switch (dbk_wlpage_write_done(req, &p->wl)) {
-	case -1:
-		return (HTTP_STATE_RETRY);
-	case 0:
-		return (HTTP_STATE_COMPLETE);
-	}
 
 	replaced = 0;
 	if ((row = dbk_db_row(&r->db, DBK_WL_WRITE_FIRST, NULL)) != NULL)
@@ -314,17 +269,35 @@ import_write_wait(struct http_request *req)
 	dbk_flash_set(req, 0, msg, NULL, 0);
 	(void)kore_strlcpy(p->wl.location, "/worklog/data",
 	    sizeof(p->wl.location));
-	dbk_wlpage_invalidate(req, &p->wl);
-	req->fsm_state = IMPORT_INVALIDATE_WAIT;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 static int
-import_invalidate_wait(struct http_request *req)
+import_auth(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct import_page	*p = r->page;
+	int			ret;
 
-	return (dbk_wlpage_invalidate_wait(req, &p->wl));
+	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
+		return (ret);
+	if (!dbk_page_is_post(req)) {
+		dbk_redirect(req, "/worklog/data");
+		return (HTTP_STATE_COMPLETE);
+	}
+
+	http_populate_multipart_form(req);
+	if (!dbk_page_csrf_gate(req, &p->wl.auth))
+		return (HTTP_STATE_COMPLETE);
+
+	if (!import_read(req, p) || !import_parse(p)) {
+		import_refused(req, p);
+		return (HTTP_STATE_COMPLETE);
+	}
+
+	import_write(r, p);
+	p->wl.committed = import_committed;
+	p->wl.invalidate_state = IMPORT_INVALIDATE_WAIT;
+	req->fsm_state = IMPORT_WRITE_WAIT;
+
+	return (HTTP_STATE_CONTINUE);
 }

@@ -54,28 +54,12 @@ static struct http_state	summary_states[] = {
 	{ "SUMMARY_LOAD_WAIT",	summary_load_wait },
 };
 
-static void
-summary_onfree(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-
-	if (r == NULL)
-		return;
-	dbk_db_cleanup(&r->db);
-	dbk_cache_cleanup(&r->cache);
-}
-
 int
 page_worklog_summary(struct http_request *req)
 {
-	int	fresh = !http_state_exists(req);
-
-	(void)dbk_request_get(req, sizeof(struct summary_page));
-	if (fresh)
-		req->onfree = summary_onfree;
-
-	return (http_state_run(summary_states,
-	    sizeof(summary_states) / sizeof(summary_states[0]), req));
+	return (dbk_wlpage_run(req, sizeof(struct summary_page),
+	    summary_states, sizeof(summary_states) / sizeof(summary_states[0]),
+	    NULL));
 }
 
 /* A bad year: the message and the year form, nothing else (400). */
@@ -101,7 +85,7 @@ summary_auth(struct http_request *req)
 	char			from[DBK_DATE_STR_LEN], to[DBK_DATE_STR_LEN];
 	int			ret;
 
-	if ((ret = dbk_wlpage_auth(req, &p->wl)) != HTTP_STATE_CONTINUE)
+	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 
 	http_populate_qs(req);

@@ -1,7 +1,7 @@
 /*
- * Shared by the work log's summary, allowances and data pages: session and
- * CSRF gates, the year parameter, the page context with the sub-navigation
- * and the write path's end (see wlpage.h).
+ * Shared by the work log's summary, allowances and data pages: the
+ * request's start, the year parameter, the page context with the
+ * sub-navigation and the write path's end (see wlpage.h).
  */
 
 #include <string.h>
@@ -13,53 +13,34 @@
 #include "worklogcache.h"
 #include "mustache/mustache.h"
 
-#define WRITE_TRIES	3
-
 /*
- * The session: returns HTTP_STATE_CONTINUE when the person is known, or
- * answers (login redirect, 503) and returns HTTP_STATE_COMPLETE, or
- * HTTP_STATE_RETRY while it waits.
+ * Runs the page's state machine; on the first call the request's state is
+ * made with page_size zeroed bytes of page state (starting with a struct
+ * dbk_wlpage) and onfree (NULL: dbk_wlpage_onfree) frees it.
  */
 int
-dbk_wlpage_auth(struct http_request *req, struct dbk_wlpage *p)
+dbk_wlpage_run(struct http_request *req, size_t page_size,
+    struct http_state *states, u_int8_t nstates,
+    void (*onfree)(struct http_request *))
 {
-	switch (dbk_auth_step(req, &p->auth)) {
-	case DBK_AUTH_PENDING:
-		return (HTTP_STATE_RETRY);
-	case DBK_AUTH_OK:
-		return (HTTP_STATE_CONTINUE);
-	case DBK_AUTH_UNAVAILABLE:
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (HTTP_STATE_COMPLETE);
-	case DBK_AUTH_NONE:
-	default:
-		if (p->auth.has_cookie)
-			dbk_session_clear_cookie(req);
-		if (dbk_page_is_post(req))
-			dbk_redirect(req, "/login");
-		else
-			dbk_page_login_redirect(req);
-		return (HTTP_STATE_COMPLETE);
+	if (!http_state_exists(req)) {
+		(void)dbk_request_get(req, page_size);
+		req->onfree = onfree != NULL ? onfree : dbk_wlpage_onfree;
 	}
+
+	return (http_state_run(states, nstates, req));
 }
 
-/*
- * A POST must carry this session's token (the form fields are populated):
- * returns 1, or 0 after a 403.
- */
-int
-dbk_wlpage_csrf(struct http_request *req, struct dbk_wlpage *p)
+/* Frees the request's queries and commands (its onfree, or part of it). */
+void
+dbk_wlpage_onfree(struct http_request *req)
 {
-	const char	*csrf;
-	size_t		len;
+	struct dbk_request	*r = http_state_get(req);
 
-	if (!dbk_form_get(req, "csrf", &csrf, &len) ||
-	    !dbk_auth_csrf_ok(&p->auth, csrf)) {
-		dbk_respond_error(req, HTTP_STATUS_FORBIDDEN);
-		return (0);
-	}
-
-	return (1);
+	if (r == NULL)
+		return;
+	dbk_db_cleanup(&r->db);
+	dbk_cache_cleanup(&r->cache);
 }
 
 /* This year in UTC. */
@@ -129,55 +110,41 @@ dbk_wlpage_context(struct http_request *req, struct dbk_wlpage *p,
 }
 
 /*
- * A write transaction (DBK_WL_WRITE_BEGIN ... DBK_WL_WRITE_END) ended.
- * Returns 1 when it committed (p->version is the version it made), 0 when
- * an answer was sent (503), -1 when it was sent again after a transient
- * failure (a deadlock): wait once more.
+ * The state after a page sent its write: once it committed, the page's
+ * committed() sets the flash and location, and the month cache is told
+ * the new version; the request sleeps in p->invalidate_state until Redis
+ * answered.
  */
 int
-dbk_wlpage_write_done(struct http_request *req, struct dbk_wlpage *p)
+dbk_wlpage_write_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
-	MYSQL_ROW		row;
+	struct dbk_wlpage	*p = r->page;
 
-	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
-	    ++p->tries < WRITE_TRIES) {
-		(void)dbk_db_retry(&r->db);
-		return (-1);
-	}
-	if (r->db.state != DBK_DB_DONE ||
-	    r->db.nresults < DBK_WL_WRITE_FIRST + 2) {
-		dbk_db_logerror(&r->db, "work log write");
-		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
-		return (0);
+	if (dbk_db_pending(&r->db))
+		return (HTTP_STATE_RETRY);
+	switch (dbk_page_write_done(req, &p->tries, DBK_WL_WRITE_FIRST + 2,
+	    &p->version, "work log write")) {
+	case -1:
+		return (HTTP_STATE_RETRY);
+	case 0:
+		return (HTTP_STATE_COMPLETE);
 	}
 
-	/* ..., [n-2] the version, [n-1] COMMIT */
-	p->version = 0;
-	if ((row = dbk_db_row(&r->db, r->db.nresults - 2, NULL)) != NULL)
-		p->version = strtoull(row[0], NULL, 10);
-
-	return (1);
-}
-
-/*
- * After a committed write: tell the month cache the new version (the
- * request sleeps until Redis answered; then dbk_wlpage_invalidate_wait).
- */
-void
-dbk_wlpage_invalidate(struct http_request *req, struct dbk_wlpage *p)
-{
-	struct dbk_request	*r = http_state_get(req);
-
+	p->committed(req);
 	dbk_db_clear(&r->db);
 	dbk_worklog_invalidate(&r->cache, p->auth.user.id, p->version);
+	req->fsm_state = p->invalidate_state;
+
+	return (HTTP_STATE_CONTINUE);
 }
 
 /* Waits for the invalidation, then 303 to p->location. */
 int
-dbk_wlpage_invalidate_wait(struct http_request *req, struct dbk_wlpage *p)
+dbk_wlpage_invalidate_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
+	struct dbk_wlpage	*p = r->page;
 
 	if (dbk_cache_pending(&r->cache))
 		return (HTTP_STATE_RETRY);

@@ -1,9 +1,10 @@
 /*
  * What the work log's summary, allowances and data pages share (wlpage.c):
- * the session and CSRF gates, the year parameter, the sub-navigation and
- * the write path: one transaction that locks the person's row, changes
- * worklog_entries or worklog_allowances and bumps users.worklog_version,
- * then the month cache invalidated for that version before the 303.
+ * the request's start, the year parameter, the page context with the
+ * sub-navigation, and the write path: one transaction that locks the
+ * person's row, changes worklog_entries or worklog_allowances and bumps
+ * users.worklog_version, then the month cache invalidated for that version
+ * (worklogcache.h) before the 303.
  */
 
 #ifndef DBK_WLPAGE_H
@@ -30,23 +31,32 @@
 /* Largest import file, in bytes (under http_body_max in conf/). */
 #define DBK_WL_IMPORT_MAX	1000000
 
-/* The page state every handler of these pages starts with. */
+/*
+ * The first member of every one of these pages' state (so that the shared
+ * states below find it at the request's ->page).
+ */
 struct dbk_wlpage {
 	struct dbk_auth		auth;
 	int			tries;		/* write attempts */
-	u_int64_t		version;	/* after a write */
+	u_int64_t		version;	/* made by the write */
 	char			location[64];	/* 303 target after a write */
+
+	/*
+	 * Called once the write committed (results still in the request's
+	 * db handle): sets the flash and location.
+	 */
+	void			(*committed)(struct http_request *);
+	u_int8_t		invalidate_state;	/* its index */
 };
 
-int	dbk_wlpage_auth(struct http_request *, struct dbk_wlpage *);
-int	dbk_wlpage_csrf(struct http_request *, struct dbk_wlpage *);
+int	dbk_wlpage_run(struct http_request *, size_t, struct http_state *,
+	    u_int8_t, void (*)(struct http_request *));
+void	dbk_wlpage_onfree(struct http_request *);
 int	dbk_wlpage_year(struct http_request *, int, int *);
 int	dbk_wlpage_this_year(void);
 struct mustache_value	*dbk_wlpage_context(struct http_request *,
 			    struct dbk_wlpage *, const char *, const char *);
-int	dbk_wlpage_write_done(struct http_request *, struct dbk_wlpage *);
-void	dbk_wlpage_invalidate(struct http_request *, struct dbk_wlpage *);
-int	dbk_wlpage_invalidate_wait(struct http_request *,
-	    struct dbk_wlpage *);
+int	dbk_wlpage_write_wait(struct http_request *);
+int	dbk_wlpage_invalidate_wait(struct http_request *);
 
 #endif

@@ -1,12 +1,14 @@
 /*
  * Criterion checks shared by the page tests (test_accounts.c,
- * test_tasks.c): requests that must get an answer, and the CSRF token of a
- * page.  The harness itself reports errors instead of asserting, so these
+ * test_tasks.c, test_worklog_data.c): requests that must get an answer,
+ * the CSRF token of a page, redirects, a new signed-up account.  The harness itself reports errors instead of asserting, so these
  * live here.
  */
 
 #ifndef DBK_CHECKS_H
 #define DBK_CHECKS_H
+
+#include <stdlib.h>
 
 #include <criterion/criterion.h>
 
@@ -41,6 +43,61 @@ csrf_of(struct harness_client *c, const char *path)
 	cr_assert(csrf != NULL && *csrf != '\0', "no csrf in %s", path);
 	harness_response_free(&r);
 	return csrf;
+}
+
+/* The password of the accounts check_signed_up() makes. */
+#define CHECKS_PASSWORD		"Pw-zq8Xy-secret"
+
+/* r is a 303 to where. */
+static inline void
+check_redirect(const struct harness_response *r, const char *where)
+{
+	char	*loc;
+
+	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
+	    r->status, where, r->body);
+	loc = harness_header(r, "Location");
+	cr_assert_not_null(loc, "no Location");
+	cr_assert_str_eq(loc, where);
+	free(loc);
+}
+
+/* A new account, signed up and so logged in, on its own client. */
+static inline struct harness_client *
+check_signed_up(const char *tag)
+{
+	struct harness_client	*c = harness_client_new(NULL);
+	struct harness_response	 r;
+	char			*email, *csrf, *body;
+
+	cr_assert_not_null(c);
+	email = harness_unique_email(tag);
+	csrf = csrf_of(c, "/signup");
+	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
+	    "password", CHECKS_PASSWORD, "password2", CHECKS_PASSWORD, NULL);
+	post_ok(c, "/signup", body, &r);
+	check_redirect(&r, "/tasks");
+	harness_response_free(&r);
+	free(body);
+	free(csrf);
+	free(email);
+	return c;
+}
+
+/* GET path, asserted to answer status; the body, caller frees. */
+static inline char *
+check_page(struct harness_client *c, const char *path, long status)
+{
+	struct harness_response	 r;
+	char			*body;
+
+	get_ok(c, path, &r);
+	cr_assert_eq(r.status, status, "GET %s: %ld, want %ld\n%s", path,
+	    r.status, status, r.body);
+	body = r.body;
+	r.body = NULL;
+	harness_response_free(&r);
+	return body;
 }
 
 #endif

@@ -24,60 +24,7 @@
 #include "checks.h"
 #include "harness.h"
 
-#define PASSWORD	"Pw-zq8Xy-secret"
-
 /* ------------------------------------------------------------ helpers */
-
-static void
-assert_redirect(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
-	    r->status, where, r->body);
-	loc = harness_header(r, "Location");
-	cr_assert_not_null(loc, "no Location");
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
-/* A new account, signed up and so logged in, on its own client. */
-static struct harness_client *
-signed_up(const char *tag)
-{
-	struct harness_client	*c = harness_client_new(NULL);
-	struct harness_response	 r;
-	char			*email, *csrf, *body;
-
-	email = harness_unique_email(tag);
-
-	cr_assert_not_null(c);
-	csrf = csrf_of(c, "/signup");
-	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
-	    "password", PASSWORD, "password2", PASSWORD, NULL);
-	post_ok(c, "/signup", body, &r);
-	assert_redirect(&r, "/tasks");
-	harness_response_free(&r);
-	free(body);
-	free(csrf);
-	free(email);
-	return c;
-}
-
-/* GET path, asserted 200; the body, caller frees. */
-static char *
-page(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
-}
 
 /* POST /tasks with titles (and the page's csrf); response in r. */
 static void
@@ -99,9 +46,9 @@ add_ok(struct harness_client *c, const char *titles)
 	struct harness_response	 r;
 
 	add_post(c, titles, &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	return page(c, "/tasks");
+	return check_page(c, "/tasks", 200);
 }
 
 /* POST path with csrf and more fields (name, value, ..., NULL). */
@@ -286,10 +233,10 @@ act_ok(struct harness_client *c, long long id, const char *action)
 	char			*path = task_path(id, action);
 
 	post_action(c, path, &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	free(path);
-	return page(c, "/tasks");
+	return check_page(c, "/tasks", 200);
 }
 
 /* A string of n copies of unit. */
@@ -393,11 +340,11 @@ TestSuite(tasks, .timeout = 60);
 
 Test(tasks, add_several_at_once_trimmed_in_order)
 {
-	struct harness_client	*c = signed_up("addmany");
+	struct harness_client	*c = check_signed_up("addmany");
 	char			*body;
 	const char		*a, *b, *d;
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 0, 0);
 	free(body);
 
@@ -415,7 +362,7 @@ Test(tasks, add_several_at_once_trimmed_in_order)
 	free(body);
 
 	/* The flash is shown once. */
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_null(strstr(body, "tasks added"));
 	free(body);
 
@@ -428,7 +375,7 @@ Test(tasks, add_several_at_once_trimmed_in_order)
 
 Test(tasks, add_skips_titles_already_open)
 {
-	struct harness_client	*c = signed_up("dups");
+	struct harness_client	*c = check_signed_up("dups");
 	char			*body;
 
 	free(add_ok(c, "Buy milk\nCall mum"));
@@ -465,7 +412,7 @@ Test(tasks, add_skips_titles_already_open)
 
 Test(tasks, add_compares_titles_like_unicode_ci)
 {
-	struct harness_client	*c = signed_up("unicodeci");
+	struct harness_client	*c = check_signed_up("unicodeci");
 	char			*body;
 
 	free(add_ok(c, "Crème brûlée"));
@@ -482,7 +429,7 @@ Test(tasks, add_compares_titles_like_unicode_ci)
 
 Test(tasks, completed_title_can_be_added_again)
 {
-	struct harness_client	*c = signed_up("readd");
+	struct harness_client	*c = check_signed_up("readd");
 	long long		 id;
 	char			*body;
 
@@ -520,7 +467,7 @@ add_rejected(struct harness_client *c, const char *titles,
 	free(kept);
 	harness_response_free(&r);
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, open_before, 0);
 	cr_assert_null(strstr(body, "Good line"), "part was stored");
 	free(body);
@@ -528,7 +475,7 @@ add_rejected(struct harness_client *c, const char *titles,
 
 Test(tasks, add_validation_stores_nothing)
 {
-	struct harness_client	*c = signed_up("addval");
+	struct harness_client	*c = check_signed_up("addval");
 	char			*line, *text, *body;
 	int			 i;
 
@@ -584,7 +531,7 @@ Test(tasks, add_validation_stores_nothing)
 		add_post(c, "Good line A\nbad \xff\xfe byte", &r);
 		cr_assert_eq(r.status, 422, "invalid UTF-8: %ld", r.status);
 		harness_response_free(&r);
-		body = page(c, "/tasks");
+		body = check_page(c, "/tasks", 200);
 		assert_counts(body, 3, 0);
 		free(body);
 	}
@@ -593,7 +540,7 @@ Test(tasks, add_validation_stores_nothing)
 
 Test(tasks, add_exactly_100_lines)
 {
-	struct harness_client	*c = signed_up("add100");
+	struct harness_client	*c = check_signed_up("add100");
 	char			*text, *body;
 	int			 i;
 
@@ -617,7 +564,7 @@ Test(tasks, add_exactly_100_lines)
  */
 Test(tasks, add_largest_valid_submission)
 {
-	struct harness_client	*c = signed_up("addmax");
+	struct harness_client	*c = check_signed_up("addmax");
 	char			*text, *body, *pad, title[256];
 	int			 i;
 
@@ -642,7 +589,7 @@ Test(tasks, add_largest_valid_submission)
 /* Four-byte characters count as one each. */
 Test(tasks, add_counts_four_byte_characters)
 {
-	struct harness_client	*c = signed_up("emoji");
+	struct harness_client	*c = check_signed_up("emoji");
 	struct harness_response	 r;
 	char			*line, *body;
 
@@ -659,7 +606,7 @@ Test(tasks, add_counts_four_byte_characters)
 	    NULL);
 	harness_response_free(&r);
 	free(line);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 1, 0);
 	free(body);
 	harness_client_free(c);
@@ -669,12 +616,12 @@ Test(tasks, add_counts_four_byte_characters)
 
 Test(tasks, complete_and_reopen)
 {
-	struct harness_client	*c = signed_up("complete");
+	struct harness_client	*c = check_signed_up("complete");
 	long long		 first, second;
 	char			*body;
 
 	free(add_ok(c, "First thing\nSecond thing"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	first = task_id(body, "First thing");
 	second = task_id(body, "Second thing");
 	cr_assert(first > 0 && second > 0 && first != second);
@@ -708,17 +655,17 @@ Test(tasks, complete_and_reopen)
 
 Test(tasks, filters_and_counts)
 {
-	struct harness_client	*c = signed_up("filters");
+	struct harness_client	*c = check_signed_up("filters");
 	char			*body;
 	long long		 id;
 
 	free(add_ok(c, "Open one\nOpen two\nDone one"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	id = task_id(body, "Done one");
 	free(body);
 	free(act_ok(c, id, "complete"));
 
-	body = page(c, "/tasks?filter=open");
+	body = check_page(c, "/tasks?filter=open", 200);
 	cr_assert_eq(task_state(body, "Open one"), 'o');
 	cr_assert_eq(task_state(body, "Open two"), 'o');
 	cr_assert_eq(task_count(body, "Done one"), 0);
@@ -726,19 +673,19 @@ Test(tasks, filters_and_counts)
 	cr_assert(strstr(body, "filter=open\" aria-current=\"page\"") != NULL);
 	free(body);
 
-	body = page(c, "/tasks?filter=done");
+	body = check_page(c, "/tasks?filter=done", 200);
 	cr_assert_eq(task_state(body, "Done one"), 'd');
 	cr_assert_eq(task_count(body, "Open one"), 0);
 	assert_counts(body, 2, 1);
 	free(body);
 
-	body = page(c, "/tasks?filter=all");
+	body = check_page(c, "/tasks?filter=all", 200);
 	cr_assert_eq(task_state(body, "Open one"), 'o');
 	cr_assert_eq(task_state(body, "Done one"), 'd');
 	assert_counts(body, 2, 1);
 	free(body);
 
-	body = page(c, "/tasks?filter=bogus");
+	body = check_page(c, "/tasks?filter=bogus", 200);
 	cr_assert_eq(task_count(body, "Open one"), 1);
 	assert_counts(body, 2, 1);
 	free(body);
@@ -754,7 +701,7 @@ edit_form(struct harness_client *c, long long id, char **title,
 {
 	char	*path = task_path(id, "edit"), *body;
 
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	*title = harness_input_value(body, "title");
 	*due = harness_input_value(body, "due");
 	*notes = textarea_text(body, "notes");
@@ -791,7 +738,7 @@ edit_post(struct harness_client *c, long long id, const char *title,
 
 Test(tasks, edit_title_notes_due)
 {
-	struct harness_client	*c = signed_up("edit");
+	struct harness_client	*c = check_signed_up("edit");
 	struct harness_response	 r;
 	long long		 id;
 	char			*body, future[11];
@@ -802,9 +749,9 @@ Test(tasks, edit_title_notes_due)
 	utc_date(future, 30);
 	edit_post(c, id, "  Final title  ", "Line one\r\nLine two & <b>",
 	    future, &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "Task saved.") != NULL, "flash:\n%s", body);
 	cr_assert_eq(task_state(body, "Final title"), 'o', "title not saved "
 	    "(trimmed):\n%s", body);
@@ -817,7 +764,7 @@ Test(tasks, edit_title_notes_due)
 
 	/* Due date and notes can be emptied again. */
 	edit_post(c, id, "Final title", "", "", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	assert_task_fields(c, id, "Final title", "", "");
 	harness_client_free(c);
@@ -825,7 +772,7 @@ Test(tasks, edit_title_notes_due)
 
 Test(tasks, edit_limits_are_characters)
 {
-	struct harness_client	*c = signed_up("editlimits");
+	struct harness_client	*c = check_signed_up("editlimits");
 	struct harness_response	 r;
 	long long		 id;
 	char			*title, *notes;
@@ -834,7 +781,7 @@ Test(tasks, edit_limits_are_characters)
 	title = repeat("\xc3\xa9", 200);
 	notes = repeat("\xc3\xa9", 4000);
 	edit_post(c, id, title, notes, "", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	assert_task_fields(c, id, title, notes, "");
 	free(notes);
@@ -848,7 +795,7 @@ Test(tasks, edit_limits_are_characters)
  */
 Test(tasks, edit_notes_line_breaks_count_once)
 {
-	struct harness_client	*c = signed_up("notescrlf");
+	struct harness_client	*c = check_signed_up("notescrlf");
 	struct harness_response	 r;
 	char			*line, *notes, *expect;
 	long long		 id;
@@ -865,7 +812,7 @@ Test(tasks, edit_notes_line_breaks_count_once)
 	}
 	cr_assert_eq(strlen(expect), 3999);
 	edit_post(c, id, "Notes with lines", notes, "", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	assert_task_fields(c, id, "Notes with lines", expect, "");
 	free(expect);
@@ -877,7 +824,7 @@ Test(tasks, edit_notes_line_breaks_count_once)
 /* Editing a completed task keeps it completed, with the same time. */
 Test(tasks, edit_keeps_completion)
 {
-	struct harness_client	*c = signed_up("editdone");
+	struct harness_client	*c = check_signed_up("editdone");
 	struct harness_response	 r;
 	long long		 id;
 	char			*body, *meta, before[64];
@@ -891,9 +838,9 @@ Test(tasks, edit_keeps_completion)
 	free(body);
 
 	edit_post(c, id, "Done and edited", "More notes", "2031-03-04", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Done and edited"), 'd',
 	    "editing reopened the task");
 	meta = strstr(task_at(body, "Done and edited"), "Completed ");
@@ -906,7 +853,7 @@ Test(tasks, edit_keeps_completion)
 /* The completion time is shown in UTC and is now (within two minutes). */
 Test(tasks, completion_time_is_now_in_utc)
 {
-	struct harness_client	*c = signed_up("utctime");
+	struct harness_client	*c = check_signed_up("utctime");
 	long long		 id;
 	char			*body;
 	const char		*at;
@@ -935,13 +882,13 @@ Test(tasks, completion_time_is_now_in_utc)
 
 Test(tasks, overdue_open_tasks_are_marked)
 {
-	struct harness_client	*c = signed_up("overdue");
+	struct harness_client	*c = check_signed_up("overdue");
 	struct harness_response	 r;
 	long long		 late, today_id, done;
 	char			*body, past[11], today[11];
 
 	free(add_ok(c, "Late task\nToday task\nDone late task"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	late = task_id(body, "Late task");
 	today_id = task_id(body, "Today task");
 	done = task_id(body, "Done late task");
@@ -950,17 +897,17 @@ Test(tasks, overdue_open_tasks_are_marked)
 	utc_date(past, -1);
 	utc_date(today, 0);
 	edit_post(c, late, "Late task", "", past, &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	edit_post(c, today_id, "Today task", "", today, &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	edit_post(c, done, "Done late task", "", "2020-01-01", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	free(act_ok(c, done, "complete"));
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	/* Only the open task due yesterday: one mark. */
 	cr_assert(strstr(body, "Overdue") != NULL, "no overdue mark:\n%s",
 	    body);
@@ -972,7 +919,7 @@ Test(tasks, overdue_open_tasks_are_marked)
 
 	/* Completed: no longer overdue. */
 	free(act_ok(c, late, "complete"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_null(strstr(body, "Overdue"));
 	free(body);
 	harness_client_free(c);
@@ -996,14 +943,14 @@ edit_rejected(struct harness_client *c, long long id, const char *title,
 
 Test(tasks, edit_validation_changes_nothing)
 {
-	struct harness_client	*c = signed_up("editval");
+	struct harness_client	*c = check_signed_up("editval");
 	struct harness_response	 r;
 	long long		 id;
 	char			*s;
 
 	id = add_one(c, "Keep me");
 	edit_post(c, id, "Keep me", "Old notes", "2030-01-02", &r);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 
 	edit_rejected(c, id, "", "New notes", "", "Give the task a title.");
@@ -1032,32 +979,32 @@ Test(tasks, edit_validation_changes_nothing)
 
 Test(tasks, delete_one_through_confirmation)
 {
-	struct harness_client	*c = signed_up("delete");
+	struct harness_client	*c = check_signed_up("delete");
 	struct harness_response	 r;
 	long long		 id;
 	char			*path, *body, *action;
 
 	free(add_ok(c, "Doomed task\nSurvivor task"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	id = task_id(body, "Doomed task");
 	free(body);
 
 	path = task_path(id, "delete");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert(asprintf(&action, "action=\"%s\"", path) != -1);
 	cr_assert(strstr(body, action) != NULL, "no form posting to %s:\n%s",
 	    path, body);
 	cr_assert(strstr(body, "method=\"post\"") != NULL);
 	free(body);
 	/* The confirmation page changed nothing. */
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_count(body, "Doomed task"), 1);
 	free(body);
 
 	post_action(c, path, &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "Task deleted.") != NULL, "flash:\n%s", body);
 	cr_assert_eq(task_count(body, "Doomed task"), 0);
 	cr_assert_eq(task_count(body, "Survivor task"), 1);
@@ -1084,28 +1031,28 @@ Test(tasks, delete_one_through_confirmation)
 
 Test(tasks, clear_completed_keeps_open_ones)
 {
-	struct harness_client	*c = signed_up("clear");
+	struct harness_client	*c = check_signed_up("clear");
 	struct harness_response	 r;
 	char			*body;
 
 	free(add_ok(c, "Keep open\nDone A\nDone B"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	free(act_ok(c, task_id(body, "Done A"), "complete"));
 	free(act_ok(c, task_id(body, "Done B"), "complete"));
 	free(body);
 
-	body = page(c, "/tasks/clear-completed");
+	body = check_page(c, "/tasks/clear-completed", 200);
 	cr_assert(strstr(body, "action=\"/tasks/clear-completed\"") != NULL,
 	    "no confirmation form:\n%s", body);
 	free(body);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 1, 2);
 	free(body);
 
 	post_action(c, "/tasks/clear-completed", &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "2 completed tasks cleared.") != NULL,
 	    "flash:\n%s", body);
 	cr_assert_eq(task_state(body, "Keep open"), 'o');
@@ -1118,24 +1065,24 @@ Test(tasks, clear_completed_keeps_open_ones)
 
 Test(tasks, delete_all)
 {
-	struct harness_client	*c = signed_up("deleteall");
+	struct harness_client	*c = check_signed_up("deleteall");
 	struct harness_response	 r;
 	char			*body;
 
 	free(add_ok(c, "One\nTwo\nThree"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	free(act_ok(c, task_id(body, "Two"), "complete"));
 	free(body);
 
-	body = page(c, "/tasks/delete-all");
+	body = check_page(c, "/tasks/delete-all", 200);
 	cr_assert(strstr(body, "action=\"/tasks/delete-all\"") != NULL,
 	    "no confirmation form:\n%s", body);
 	free(body);
 
 	post_action(c, "/tasks/delete-all", &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "3 tasks deleted.") != NULL, "flash:\n%s",
 	    body);
 	assert_counts(body, 0, 0);
@@ -1148,8 +1095,8 @@ Test(tasks, delete_all)
 
 Test(tasks, another_persons_task_is_404)
 {
-	struct harness_client	*owner = signed_up("owner");
-	struct harness_client	*other = signed_up("intruder");
+	struct harness_client	*owner = check_signed_up("owner");
+	struct harness_client	*other = check_signed_up("intruder");
 	static const char	*actions[] = {
 		"edit", "complete", "reopen", "delete"
 	};
@@ -1159,7 +1106,7 @@ Test(tasks, another_persons_task_is_404)
 	size_t			 i;
 
 	free(add_ok(owner, "Private open\nPrivate done"));
-	body = page(owner, "/tasks");
+	body = check_page(owner, "/tasks", 200);
 	open_id = task_id(body, "Private open");
 	done_id = task_id(body, "Private done");
 	free(body);
@@ -1188,13 +1135,13 @@ Test(tasks, another_persons_task_is_404)
 
 	/* The intruder's bulk actions touch only the intruder's list. */
 	post_action(other, "/tasks/clear-completed", &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	post_action(other, "/tasks/delete-all", &r, NULL);
-	assert_redirect(&r, "/tasks");
+	check_redirect(&r, "/tasks");
 	harness_response_free(&r);
 
-	body = page(owner, "/tasks");
+	body = check_page(owner, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Private open"), 'o');
 	cr_assert_eq(task_state(body, "Private done"), 'd');
 	cr_assert_eq(task_count(body, "Pwned"), 0);
@@ -1202,7 +1149,7 @@ Test(tasks, another_persons_task_is_404)
 	free(body);
 	assert_task_fields(owner, open_id, "Private open", "", "");
 
-	body = page(other, "/tasks");
+	body = check_page(other, "/tasks", 200);
 	cr_assert_null(strstr(body, "Private"));
 	free(body);
 	harness_client_free(other);
@@ -1211,7 +1158,7 @@ Test(tasks, another_persons_task_is_404)
 
 Test(tasks, bad_ids_are_404)
 {
-	struct harness_client	*c = signed_up("badids");
+	struct harness_client	*c = check_signed_up("badids");
 	static const char	*paths[] = {
 		"/tasks/abc/edit", "/tasks/0/edit", "/tasks/-1/edit",
 		"/tasks/9999999999999999/edit",
@@ -1270,13 +1217,13 @@ csrf_rejected(struct harness_client *c, const char *path,
 
 Test(tasks, every_post_needs_the_right_csrf)
 {
-	struct harness_client	*c = signed_up("csrf");
-	struct harness_client	*other = signed_up("csrfother");
+	struct harness_client	*c = check_signed_up("csrf");
+	struct harness_client	*other = check_signed_up("csrfother");
 	long long		 open_id, done_id;
 	char			*other_csrf, *path, *body;
 
 	free(add_ok(c, "Open csrf\nDone csrf"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	open_id = task_id(body, "Open csrf");
 	done_id = task_id(body, "Done csrf");
 	free(body);
@@ -1299,7 +1246,7 @@ Test(tasks, every_post_needs_the_right_csrf)
 	csrf_rejected(c, "/tasks/clear-completed", other_csrf, "x=1");
 	csrf_rejected(c, "/tasks/delete-all", other_csrf, "x=1");
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Open csrf"), 'o');
 	cr_assert_eq(task_state(body, "Done csrf"), 'd');
 	cr_assert_eq(task_count(body, "Sneaky"), 0);
@@ -1319,7 +1266,7 @@ Test(tasks, every_post_needs_the_right_csrf)
 
 Test(tasks, titles_are_escaped)
 {
-	struct harness_client	*c = signed_up("escape");
+	struct harness_client	*c = check_signed_up("escape");
 	char			*body, *path, *value;
 	long long		 id;
 
@@ -1338,7 +1285,7 @@ Test(tasks, titles_are_escaped)
 	free(body);
 
 	path = task_path(id, "edit");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert_null(strstr(body, "<script"), "raw script tag in edit");
 	value = harness_input_value(body, "title");
 	cr_assert(value != NULL && strcmp(value, NASTY) == 0);
@@ -1347,7 +1294,7 @@ Test(tasks, titles_are_escaped)
 	free(path);
 
 	path = task_path(id, "delete");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert_null(strstr(body, "<script"), "raw script tag in confirm");
 	free(body);
 	free(path);
@@ -1356,7 +1303,7 @@ Test(tasks, titles_are_escaped)
 
 Test(tasks, security_headers_on_the_task_pages)
 {
-	struct harness_client	*c = signed_up("headers");
+	struct harness_client	*c = check_signed_up("headers");
 	static const char	*paths[] = { "/tasks", "/tasks?filter=done",
 		"/tasks/clear-completed", "/tasks/delete-all" };
 	struct harness_response	 r;
@@ -1446,7 +1393,7 @@ Test(tasks, concurrent_adds_by_different_people_all_succeed)
 
 	for (i = 0; i < ADDERS; i++) {
 		memset(&a[i], 0, sizeof(a[i]));
-		a[i].client = signed_up("parallel");
+		a[i].client = check_signed_up("parallel");
 		a[i].csrf = csrf_of(a[i].client, "/tasks");
 		a[i].n = i;
 	}
@@ -1465,7 +1412,7 @@ Test(tasks, concurrent_adds_by_different_people_all_succeed)
 	    "above)", failures, ADDERS * ADDS_EACH);
 
 	for (i = 0; i < ADDERS; i++) {
-		body = page(a[i].client, "/tasks");
+		body = check_page(a[i].client, "/tasks", 200);
 		assert_counts(body, ADDS_EACH, 0);
 		for (j = 0; j < ADDS_EACH; j++) {
 			snprintf(title, sizeof(title), "Parallel %d-%02d", i,

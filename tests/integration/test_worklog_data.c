@@ -20,61 +20,9 @@
 #include "checks.h"
 #include "harness.h"
 
-#define PASSWORD	"Pw-zq8Xy-secret"
 #define HEADER		"date,kind,half_day,location,note\r\n"
 
 /* ------------------------------------------------------------ helpers */
-
-static void
-expect_303(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
-	    r->status, where, r->body);
-	loc = harness_header(r, "Location");
-	cr_assert_not_null(loc, "no Location");
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
-/* A new person, signed up (so logged in) on a client of their own. */
-static struct harness_client *
-person(const char *tag)
-{
-	struct harness_client	*c = harness_client_new(NULL);
-	struct harness_response	 r;
-	char			*email, *csrf, *body;
-
-	cr_assert_not_null(c);
-	email = harness_unique_email(tag);
-	csrf = csrf_of(c, "/signup");
-	body = harness_form("csrf", csrf, "email", email, "display_name", tag,
-	    "password", PASSWORD, "password2", PASSWORD, NULL);
-	post_ok(c, "/signup", body, &r);
-	expect_303(&r, "/tasks");
-	harness_response_free(&r);
-	free(body);
-	free(csrf);
-	free(email);
-	return c;
-}
-
-/* GET path expecting status; the body (caller frees). */
-static char *
-fetch(struct harness_client *c, const char *path, long status)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, status, "GET %s: %ld, want %ld\n%s", path,
-	    r.status, status, r.body);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
-}
 
 /* POST a CSV file to /worklog/import with csrf (NULL: none). */
 static void
@@ -110,10 +58,10 @@ import_ok(struct harness_client *c, const char *csv)
 	char			*csrf = csrf_of(c, "/worklog/data");
 
 	upload(c, csrf, csv, strlen(csv), &r);
-	expect_303(&r, "/worklog/data");
+	check_redirect(&r, "/worklog/data");
 	harness_response_free(&r);
 	free(csrf);
-	return fetch(c, "/worklog/data", 200);
+	return check_page(c, "/worklog/data", 200);
 }
 
 /* The export of year ("all" for all years), asserted 200 and CSV. */
@@ -224,10 +172,10 @@ Test(worklog_data, pages_need_a_session)
 
 Test(worklog_data, summary_defaults_to_this_year_and_draws_the_chart)
 {
-	struct harness_client	*c = person("summary");
+	struct harness_client	*c = check_signed_up("summary");
 	char			*html, want[64];
 
-	html = fetch(c, "/worklog/summary", 200);
+	html = check_page(c, "/worklog/summary", 200);
 	(void)snprintf(want, sizeof(want), "<h1>Year summary %d</h1>",
 	    this_year());
 	cr_assert(strstr(html, want) != NULL, "%s", html);
@@ -247,7 +195,7 @@ Test(worklog_data, summary_defaults_to_this_year_and_draws_the_chart)
 
 Test(worklog_data, summary_rejects_bad_years)
 {
-	struct harness_client	*c = person("badyear");
+	struct harness_client	*c = check_signed_up("badyear");
 	static const char	*bad[] = { "1969", "2101", "abcd", "20266",
 	    "0", "-2026" };
 	char			 path[64], *html;
@@ -256,16 +204,16 @@ Test(worklog_data, summary_rejects_bad_years)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		(void)snprintf(path, sizeof(path), "/worklog/summary?year=%s",
 		    bad[i]);
-		html = fetch(c, path, 400);
+		html = check_page(c, path, 400);
 		cr_assert(strstr(html, "Enter a year from 1970 to 2100") !=
 		    NULL, "%s", path);
 		free(html);
 	}
-	html = fetch(c, "/worklog/summary?year=1970", 200);
+	html = check_page(c, "/worklog/summary?year=1970", 200);
 	cr_assert(strstr(html, "<h1>Year summary 1970</h1>") != NULL);
 	cr_assert(strstr(html, "Previous year") == NULL);
 	free(html);
-	html = fetch(c, "/worklog/summary?year=2100", 200);
+	html = check_page(c, "/worklog/summary?year=2100", 200);
 	cr_assert(strstr(html, "Next year") == NULL);
 	free(html);
 	harness_client_free(c);
@@ -273,7 +221,7 @@ Test(worklog_data, summary_rejects_bad_years)
 
 Test(worklog_data, summary_totals_months_kinds_and_allowances)
 {
-	struct harness_client	*c = person("totals");
+	struct harness_client	*c = check_signed_up("totals");
 	struct harness_response	 r;
 	char			*html, *row;
 
@@ -288,10 +236,10 @@ Test(worklog_data, summary_totals_months_kinds_and_allowances)
 	post_with_csrf(c, "/worklog/allowances?year=2031",
 	    "/worklog/allowances", &r, "year", "2031", "vacation", "10",
 	    "remote", "0.5", "sick", "", NULL);
-	expect_303(&r, "/worklog/allowances?year=2031");
+	check_redirect(&r, "/worklog/allowances?year=2031");
 	harness_response_free(&r);
 
-	html = fetch(c, "/worklog/summary?year=2031", 200);
+	html = check_page(c, "/worklog/summary?year=2031", 200);
 	row = summary_row(html, "January");
 	cr_assert(strstr(row, "<td>1.5</td><td>1</td><td class=\"wl-zero\">0"
 	    "</td><td class=\"wl-zero\">0</td><td class=\"wl-zero\">0</td>"
@@ -324,7 +272,7 @@ Test(worklog_data, summary_totals_months_kinds_and_allowances)
 	free(html);
 
 	/* 2032 holds only the holiday. */
-	html = fetch(c, "/worklog/summary?year=2032", 200);
+	html = check_page(c, "/worklog/summary?year=2032", 200);
 	row = summary_row(html, "Year");
 	cr_assert(strstr(row, "<td>0</td><td>0</td><td>0</td><td>1</td>"
 	    "<td>0</td><td>1</td>") != NULL, "%s", row);
@@ -337,20 +285,20 @@ Test(worklog_data, summary_totals_months_kinds_and_allowances)
 
 Test(worklog_data, allowances_save_blank_and_invalid)
 {
-	struct harness_client	*c = person("allow");
+	struct harness_client	*c = check_signed_up("allow");
 	struct harness_response	 r;
 	char			*html, *v;
 
-	html = fetch(c, "/worklog/allowances?year=2030", 200);
+	html = check_page(c, "/worklog/allowances?year=2030", 200);
 	cr_assert(strstr(html, "<h1>Allowances for 2030</h1>") != NULL);
 	free(html);
 
 	post_with_csrf(c, "/worklog/allowances", "/worklog/allowances", &r,
 	    "year", "2030", "vacation", " 25.5 ", "remote", "100",
 	    "sick", "", NULL);
-	expect_303(&r, "/worklog/allowances?year=2030");
+	check_redirect(&r, "/worklog/allowances?year=2030");
 	harness_response_free(&r);
-	html = fetch(c, "/worklog/allowances?year=2030", 200);
+	html = check_page(c, "/worklog/allowances?year=2030", 200);
 	cr_assert(strstr(html, "Allowances for 2030 saved.") != NULL);
 	v = harness_input_value(html, "vacation");
 	cr_assert_str_eq(v, "25.5");
@@ -364,7 +312,7 @@ Test(worklog_data, allowances_save_blank_and_invalid)
 	free(html);
 
 	/* Another year is its own. */
-	html = fetch(c, "/worklog/allowances?year=2029", 200);
+	html = check_page(c, "/worklog/allowances?year=2029", 200);
 	v = harness_input_value(html, "vacation");
 	cr_assert_str_eq(v, "");
 	free(v);
@@ -384,7 +332,7 @@ Test(worklog_data, allowances_save_blank_and_invalid)
 	    "year", "1969", "vacation", "3", NULL);
 	cr_assert_eq(r.status, 400, "%ld", r.status);
 	harness_response_free(&r);
-	html = fetch(c, "/worklog/allowances?year=2030", 200);
+	html = check_page(c, "/worklog/allowances?year=2030", 200);
 	v = harness_input_value(html, "vacation");
 	cr_assert_str_eq(v, "25.5");
 	free(v);
@@ -393,9 +341,9 @@ Test(worklog_data, allowances_save_blank_and_invalid)
 	/* Blank again: no allowance. */
 	post_with_csrf(c, "/worklog/allowances", "/worklog/allowances", &r,
 	    "year", "2030", "vacation", "", "remote", "", "sick", "", NULL);
-	expect_303(&r, "/worklog/allowances?year=2030");
+	check_redirect(&r, "/worklog/allowances?year=2030");
 	harness_response_free(&r);
-	html = fetch(c, "/worklog/summary?year=2030", 200);
+	html = check_page(c, "/worklog/summary?year=2030", 200);
 	cr_assert(strstr(html, "none set") != NULL);
 	cr_assert(strstr(html, "<td>25.5</td>") == NULL);
 	free(html);
@@ -406,7 +354,7 @@ Test(worklog_data, allowances_save_blank_and_invalid)
 
 Test(worklog_data, import_then_export_round_trips)
 {
-	struct harness_client	*c = person("roundtrip");
+	struct harness_client	*c = check_signed_up("roundtrip");
 	char			*html, *csv;
 	const char		*file = "\xEF\xBB\xBF" HEADER
 	    "2027-03-01,remote,1,\"Lisbon, PT\",\"a \"\"quoted\"\" note\r\n"
@@ -449,7 +397,7 @@ Test(worklog_data, import_then_export_round_trips)
 
 Test(worklog_data, import_counts_added_and_replaced_and_replaces_values)
 {
-	struct harness_client	*c = person("replace");
+	struct harness_client	*c = check_signed_up("replace");
 	char			*html, *csv;
 
 	free(import_ok(c, HEADER "2029-05-01,office,0,,old\r\n"
@@ -468,7 +416,7 @@ Test(worklog_data, import_counts_added_and_replaced_and_replaces_values)
 
 Test(worklog_data, import_is_all_or_nothing_and_lists_bad_rows)
 {
-	struct harness_client	*c = person("allornothing");
+	struct harness_client	*c = check_signed_up("allornothing");
 	struct harness_response	 r;
 	char			*csrf, *csv;
 	const char		*bad = HEADER
@@ -532,7 +480,7 @@ Test(worklog_data, import_is_all_or_nothing_and_lists_bad_rows)
 
 Test(worklog_data, import_bounds_size_and_rows)
 {
-	struct harness_client	*c = person("bounds");
+	struct harness_client	*c = check_signed_up("bounds");
 	struct harness_response	 r;
 	char			*csrf, *big, *csv;
 	size_t			 len, i;
@@ -564,7 +512,7 @@ Test(worklog_data, import_bounds_size_and_rows)
 	free(big);
 
 	/* The page says what the bounds are. */
-	csv = fetch(c, "/worklog/data", 200);
+	csv = check_page(c, "/worklog/data", 200);
 	cr_assert(strstr(csv, "at most 1000 kB and 5000 days") != NULL);
 	free(csv);
 	csv = export_of(c, "all");
@@ -576,7 +524,7 @@ Test(worklog_data, import_bounds_size_and_rows)
 
 Test(worklog_data, import_of_many_rows_in_one_go)
 {
-	struct harness_client	*c = person("many");
+	struct harness_client	*c = check_signed_up("many");
 	char			*file, *html, *csv;
 	size_t			 len, i, lines;
 	int			 d;
@@ -606,7 +554,7 @@ Test(worklog_data, import_of_many_rows_in_one_go)
 		lines += csv[i] == '\n';
 	cr_assert_eq(lines, 731);
 	free(csv);
-	html = fetch(c, "/worklog/summary?year=2034", 200);
+	html = check_page(c, "/worklog/summary?year=2034", 200);
 	cr_assert(strstr(html, "<td>183</td><td>182</td><td>0</td><td>0</td>"
 	    "<td>0</td><td>365</td>") != NULL);
 	free(html);
@@ -616,13 +564,13 @@ Test(worklog_data, import_of_many_rows_in_one_go)
 
 Test(worklog_data, export_rejects_bad_years)
 {
-	struct harness_client	*c = person("exportbad");
+	struct harness_client	*c = check_signed_up("exportbad");
 	char			*html;
 
-	html = fetch(c, "/worklog/export.csv?year=1969", 400);
+	html = check_page(c, "/worklog/export.csv?year=1969", 400);
 	cr_assert(strstr(html, "Export a year from 1970 to 2100") != NULL);
 	free(html);
-	html = fetch(c, "/worklog/export.csv?year=26", 400);
+	html = check_page(c, "/worklog/export.csv?year=26", 400);
 	free(html);
 	harness_client_free(c);
 }
@@ -631,7 +579,7 @@ Test(worklog_data, export_rejects_bad_years)
 
 Test(worklog_data, another_persons_entries_are_never_visible)
 {
-	struct harness_client	*a = person("alice"), *b = person("bob");
+	struct harness_client	*a = check_signed_up("alice"), *b = check_signed_up("bob");
 	struct harness_response	 r;
 	char			*csv, *html, *row;
 
@@ -639,7 +587,7 @@ Test(worklog_data, another_persons_entries_are_never_visible)
 	    "2035-04-02,vacation,0,,\r\n"));
 	post_with_csrf(a, "/worklog/allowances", "/worklog/allowances", &r,
 	    "year", "2035", "vacation", "30", NULL);
-	expect_303(&r, "/worklog/allowances?year=2035");
+	check_redirect(&r, "/worklog/allowances?year=2035");
 	harness_response_free(&r);
 
 	csv = export_of(b, "all");
@@ -648,23 +596,23 @@ Test(worklog_data, another_persons_entries_are_never_visible)
 	csv = export_of(b, "2035");
 	cr_assert_str_eq(csv, HEADER);
 	free(csv);
-	html = fetch(b, "/worklog/summary?year=2035", 200);
+	html = check_page(b, "/worklog/summary?year=2035", 200);
 	cr_assert(strstr(html, "No days logged in 2035") != NULL);
 	row = summary_row(html, "Vacation");
 	cr_assert(strstr(row, "none set") != NULL, "%s", row);
 	free(row);
 	free(html);
-	html = fetch(b, "/worklog/data", 200);
+	html = check_page(b, "/worklog/data", 200);
 	cr_assert(strstr(html, "2035") == NULL);
 	free(html);
-	html = fetch(b, "/worklog/delete-year?year=2035", 200);
+	html = check_page(b, "/worklog/delete-year?year=2035", 200);
 	cr_assert(strstr(html, "0 days logged in 2035") != NULL);
 	free(html);
 
 	/* Bob deleting 2035 leaves Alice's days. */
 	post_with_csrf(b, "/worklog/data", "/worklog/delete-year?year=2035",
 	    &r, NULL);
-	expect_303(&r, "/worklog/data");
+	check_redirect(&r, "/worklog/data");
 	harness_response_free(&r);
 	csv = export_of(a, "2035");
 	cr_assert(strstr(csv, "alice secret") != NULL);
@@ -677,14 +625,14 @@ Test(worklog_data, another_persons_entries_are_never_visible)
 
 Test(worklog_data, delete_a_year_through_the_confirmation_page)
 {
-	struct harness_client	*c = person("delete");
+	struct harness_client	*c = check_signed_up("delete");
 	struct harness_response	 r;
 	char			*html, *csv;
 
 	free(import_ok(c, HEADER "2036-01-01,holiday,0,,\r\n"
 	    "2036-07-01,office,0,,\r\n2037-01-01,holiday,0,,\r\n"));
 
-	html = fetch(c, "/worklog/delete-year?year=2036", 200);
+	html = check_page(c, "/worklog/delete-year?year=2036", 200);
 	cr_assert(strstr(html, "<h1>Delete the work log of 2036?</h1>") !=
 	    NULL, "%s", html);
 	cr_assert(strstr(html, "2 days logged in 2036 will be deleted") !=
@@ -694,7 +642,7 @@ Test(worklog_data, delete_a_year_through_the_confirmation_page)
 	free(html);
 
 	/* A bad year: the data page with the message, 400. */
-	html = fetch(c, "/worklog/delete-year?year=99", 400);
+	html = check_page(c, "/worklog/delete-year?year=99", 400);
 	cr_assert(strstr(html, "Delete a year from 1970 to 2100") != NULL);
 	free(html);
 
@@ -712,9 +660,9 @@ Test(worklog_data, delete_a_year_through_the_confirmation_page)
 
 	post_with_csrf(c, "/worklog/data", "/worklog/delete-year?year=2036",
 	    &r, NULL);
-	expect_303(&r, "/worklog/data");
+	check_redirect(&r, "/worklog/data");
 	harness_response_free(&r);
-	html = fetch(c, "/worklog/data", 200);
+	html = check_page(c, "/worklog/data", 200);
 	cr_assert(strstr(html, "2 days of 2036 deleted.") != NULL, "%s", html);
 	free(html);
 	csv = export_of(c, "all");
@@ -727,7 +675,7 @@ Test(worklog_data, delete_a_year_through_the_confirmation_page)
 
 Test(worklog_data, every_post_needs_the_token)
 {
-	struct harness_client	*c = person("csrf");
+	struct harness_client	*c = check_signed_up("csrf");
 	struct harness_response	 r;
 	const char		*csv = HEADER "2038-01-01,office,0,,\r\n";
 	char			*out;
@@ -746,7 +694,7 @@ Test(worklog_data, every_post_needs_the_token)
 	out = export_of(c, "all");
 	cr_assert_str_eq(out, HEADER);
 	free(out);
-	out = fetch(c, "/worklog/allowances?year=2038", 200);
+	out = check_page(c, "/worklog/allowances?year=2038", 200);
 	cr_assert(strstr(out, "value=\"3\"") == NULL);
 	free(out);
 	harness_client_free(c);
@@ -761,7 +709,7 @@ Test(worklog_data, every_post_needs_the_token)
  */
 Test(worklog_data, every_write_is_visible_at_once)
 {
-	struct harness_client	*c = person("fresh"), *other;
+	struct harness_client	*c = check_signed_up("fresh"), *other;
 	struct harness_response	 r;
 	char			 line[64], want[64], hdr[256];
 	char			*html, *csv, *cookie, *row;
@@ -777,7 +725,7 @@ Test(worklog_data, every_write_is_visible_at_once)
 
 		other = harness_client_new(NULL);
 		cr_assert_eq(harness_client_header(other, hdr), 0);
-		html = fetch(other, "/worklog/summary?year=2039", 200);
+		html = check_page(other, "/worklog/summary?year=2039", 200);
 		row = summary_row(html, "February");
 		(void)snprintf(want, sizeof(want), "<td>%d</td>", i);
 		cr_assert(strstr(row, want) != NULL, "after import %d: %s", i,
@@ -792,9 +740,9 @@ Test(worklog_data, every_write_is_visible_at_once)
 		(void)snprintf(want, sizeof(want), "%d", i);
 		post_with_csrf(c, "/worklog/data", "/worklog/allowances", &r,
 		    "year", "2039", "vacation", want, NULL);
-		expect_303(&r, "/worklog/allowances?year=2039");
+		check_redirect(&r, "/worklog/allowances?year=2039");
 		harness_response_free(&r);
-		html = fetch(other, "/worklog/allowances?year=2039", 200);
+		html = check_page(other, "/worklog/allowances?year=2039", 200);
 		csv = harness_input_value(html, "vacation");
 		cr_assert_str_eq(csv, want);
 		free(csv);
@@ -804,9 +752,9 @@ Test(worklog_data, every_write_is_visible_at_once)
 
 	post_with_csrf(c, "/worklog/data", "/worklog/delete-year?year=2039",
 	    &r, NULL);
-	expect_303(&r, "/worklog/data");
+	check_redirect(&r, "/worklog/data");
 	harness_response_free(&r);
-	html = fetch(c, "/worklog/summary?year=2039", 200);
+	html = check_page(c, "/worklog/summary?year=2039", 200);
 	cr_assert(strstr(html, "No days logged in 2039") != NULL);
 	free(html);
 	free(cookie);
