@@ -4,27 +4,17 @@
 // alternative, allowances used and remaining) -> screenshots at 1280 and
 // 375 px, no horizontal scroll on the phone, no console or CSP errors.
 //
-//   DAYBOOK_TEST_URL, CHROMIUM, DAYBOOK_BROWSER_TIMEOUT_MS: as e2e.test.mjs.
+//   DAYBOOK_TEST_URL, CHROMIUM, DAYBOOK_BROWSER_TIMEOUT_MS: helpers.mjs.
 //
 // Screenshots: tests/output/summary.png and tests/output/summary-phone.png.
 // No fixed sleeps: every wait is one of Playwright's bounded waits.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import * as h from './helpers.mjs';
 
-const BASE_URL = (process.env.DAYBOOK_TEST_URL || 'http://127.0.0.1:8081')
-    .replace(/\/+$/, '');
-const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT_MS = Number(process.env.DAYBOOK_BROWSER_TIMEOUT_MS) || 15000;
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const OUTPUT_DIR = path.resolve(HERE, '..', 'output');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 800 };
+const { BASE_URL } = h;
 
 const RUN_ID = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 const EMAIL = `summary-${RUN_ID}@example.com`;
@@ -53,51 +43,6 @@ let context;
 let page;
 const problems = [];
 
-function watchPage(target, into)
-{
-	target.on('console', (msg) => {
-		if (msg.type() !== 'error' && !(msg.type() === 'warning' &&
-		    /Content.Security.Policy/i.test(msg.text())))
-			return;
-		const where = msg.location()?.url || '';
-		// Chromium asks for /favicon.ico on its own: not daybook's.
-		if (new URL(where, BASE_URL).pathname === '/favicon.ico')
-			return;
-		into.push(`console ${msg.type()}: ${msg.text()} (${where})`);
-	});
-	target.on('pageerror', (err) => into.push(`page error: ${err.message}`));
-	target.on('requestfailed', (req) => into.push(
-	    `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-	target.on('response', (resp) => {
-		if (resp.status() >= 400 &&
-		    new URL(resp.url()).pathname !== '/favicon.ico')
-			into.push(`HTTP ${resp.status()}: ${resp.request().method()} ${resp.url()}`);
-	});
-}
-
-// Clicks a submit button; asserts POST -> 303 -> GET expectPath (200).
-async function submitAndFollow(button, expectPath)
-{
-	const landed = page.waitForResponse((resp) =>
-	    resp.request().isNavigationRequest() &&
-	    resp.request().method() === 'GET' &&
-	    resp.request().redirectedFrom()?.method() === 'POST',
-	    { timeout: TIMEOUT_MS });
-	await button.click();
-	const resp = await landed;
-	const post = await resp.request().redirectedFrom().response();
-	assert.equal(post.status(), 303, `POST ${post.url()} answered ${post.status()}`);
-	assert.equal(resp.status(), 200, `GET ${resp.url()} answered ${resp.status()}`);
-	await page.waitForURL((url) => url.pathname === expectPath,
-	    { waitUntil: 'load', timeout: TIMEOUT_MS });
-}
-
-async function flashText()
-{
-	const text = await page.getByRole('status').first().textContent();
-	return text.replace(/\s+/g, ' ').trim();
-}
-
 // The cells of the table row whose header is `name`, whitespace trimmed.
 async function rowCells(table, name)
 {
@@ -108,22 +53,10 @@ async function rowCells(table, name)
 }
 
 before(async () => {
-	await mkdir(OUTPUT_DIR, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: EXECUTABLE,
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-quic', '--no-first-run',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync'],
-		timeout: TIMEOUT_MS,
-	});
-	context = await browser.newContext({ javaScriptEnabled: false,
-	    viewport: DESKTOP });
-	context.setDefaultTimeout(TIMEOUT_MS);
-	context.setDefaultNavigationTimeout(TIMEOUT_MS);
+	browser = await h.launchBrowser();
+	context = await h.newContext(browser);
 	page = await context.newPage();
-	watchPage(page, problems);
+	h.watchPage(page, problems);
 });
 
 after(async () => {
@@ -132,19 +65,7 @@ after(async () => {
 });
 
 test('year summary: import, allowances, chart and table', async (t) => {
-	let failed = '';
-	async function step(name, fn)
-	{
-		await t.test(name, { skip: failed ? `after failed step: ${failed}` : false },
-		    async () => {
-			try {
-				await fn();
-			} catch (err) {
-				failed = name;
-				throw err;
-			}
-		    });
-	}
+	const step = h.stepper(t);
 
 	await step('sign up', async () => {
 		await page.goto(`${BASE_URL}/signup`);
@@ -152,7 +73,7 @@ test('year summary: import, allowances, chart and table', async (t) => {
 		await page.getByLabel('Display name').fill(`Summary ${RUN_ID}`);
 		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
 		await page.getByLabel('Repeat password').fill(PASSWORD);
-		await submitAndFollow(page.getByRole('button', { name: 'Sign up' }),
+		await h.submitAndFollow(page, page.getByRole('button', { name: 'Sign up' }),
 		    '/tasks');
 	});
 
@@ -163,9 +84,9 @@ test('year summary: import, allowances, chart and table', async (t) => {
 			name: 'worklog.csv', mimeType: 'text/csv',
 			buffer: Buffer.from(CSV, 'utf8'),
 		});
-		await submitAndFollow(page.getByRole('button', { name: 'Import' }),
+		await h.submitAndFollow(page, page.getByRole('button', { name: 'Import' }),
 		    '/worklog/data');
-		assert.match(await flashText(), /Import done: 10 days added, 0 replaced\./);
+		assert.match(await h.flashText(page), /Import done: 10 days added, 0 replaced\./);
 		// The year is offered for export now.
 		await page.getByRole('link', { name: `CSV of ${YEAR}` }).waitFor();
 	});
@@ -174,9 +95,9 @@ test('year summary: import, allowances, chart and table', async (t) => {
 		await page.goto(`${BASE_URL}/worklog/allowances?year=${YEAR}`);
 		await page.getByLabel('Vacation days').fill('25');
 		await page.getByLabel('Remote days').fill('1.5');
-		await submitAndFollow(page.getByRole('button', { name: 'Save allowances' }),
+		await h.submitAndFollow(page, page.getByRole('button', { name: 'Save allowances' }),
 		    '/worklog/allowances');
-		assert.match(await flashText(), new RegExp(`Allowances for ${YEAR} saved\\.`));
+		assert.match(await h.flashText(page), new RegExp(`Allowances for ${YEAR} saved\\.`));
 		assert.equal(await page.getByLabel('Vacation days').inputValue(), '25');
 		assert.equal(await page.getByLabel('Remote days').inputValue(), '1.5');
 		assert.equal(await page.getByLabel('Sick days').inputValue(), '');
@@ -220,20 +141,7 @@ test('year summary: import, allowances, chart and table', async (t) => {
 	});
 
 	await step('screenshots; no horizontal scroll on a phone', async () => {
-		await page.setViewportSize(DESKTOP);
-		await page.screenshot({ path: path.join(OUTPUT_DIR, 'summary.png'),
-		    fullPage: true });
-		await page.setViewportSize(PHONE);
-		await page.screenshot({ path: path.join(OUTPUT_DIR, 'summary-phone.png'),
-		    fullPage: true });
-		const widths = await page.evaluate(() => ({
-			scroll: document.documentElement.scrollWidth,
-			client: document.documentElement.clientWidth,
-		}));
-		assert.ok(widths.scroll <= widths.client,
-		    `horizontal scroll at ${PHONE.width}px: scrollWidth ` +
-		    `${widths.scroll} > clientWidth ${widths.client}`);
-		await page.setViewportSize(DESKTOP);
+		await h.screenshots(page, 'summary');
 	});
 
 	await step('no console errors, CSP violations or failed requests', () => {
