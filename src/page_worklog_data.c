@@ -345,7 +345,7 @@ data_count_wait(struct http_request *req)
 		n = strtol(row[0], NULL, 10);
 	dbk_db_clear(&r->db);
 
-	root = dbk_wlpage_context(req, &p->wl, "Confirm", NULL);
+	root = dbk_wlpage_context(req, &p->wl, "Confirm", "wl_nav_data");
 	(void)snprintf(buf, sizeof(buf), "Delete the work log of %d?",
 	    p->year);
 	dbk_view_set_cstr(root, "heading", buf);

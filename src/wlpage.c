@@ -103,8 +103,6 @@ dbk_wlpage_context(struct http_request *req, struct dbk_wlpage *p,
 	dbk_view_set_bool(root, "nav_worklog", 1);
 	if (nav != NULL)
 		dbk_view_set_bool(root, nav, 1);
-	dbk_view_set_int(root, "year_min", DBK_YEAR_MIN);
-	dbk_view_set_int(root, "year_max", DBK_YEAR_MAX);
 
 	return (root);
 }
