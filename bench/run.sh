@@ -88,6 +88,22 @@ grep -q 'wl-pat-office' "$static/summary.html" || {
 	echo "bench: the year summary has no chart" >&2; exit 1; }
 # ---- end of work log year summary (wl-data)
 
+# ---- work log (issue 5, wl-month): this month's working days recorded
+# (office; a remote day with a location), the month page as a static copy.
+month_first=$(date -u +%Y-%m-01)
+month_last=$(date -u -d "$month_first +1 month -1 day" +%Y-%m-%d)
+curl -s -b "$jar" -o /dev/null --data-urlencode "csrf=$token" \
+    --data-urlencode "from=$month_first" --data-urlencode "to=$month_last" \
+    --data-urlencode "kind=office" --data-urlencode "skip_weekends=1" \
+    --data-urlencode "replace=1" "$base/worklog/range"
+curl -s -b "$jar" -o /dev/null --data-urlencode "csrf=$token" \
+    --data-urlencode "kind=remote" --data-urlencode "location=Lisbon" \
+    --data-urlencode "note=bench" "$base/worklog/$month_first"
+curl -s -b "$jar" "$base/worklog" >"$static/worklog.html"
+grep -q 'wl-day wl-kind-office' "$static/worklog.html" || {
+	echo "bench: the work log month shows no entries" >&2; exit 1; }
+# ---- end of work log (wl-month)
+
 worker_rss() {
 	for p in $(pgrep -P "$(cat var/test/kore-bench.pid)"); do
 		awk -v p="$p" '/VmRSS/ { printf "%s:%s kB ", p, $2 }' \
@@ -119,6 +135,8 @@ echo "workers' RSS at start: $(worker_rss)"
 wrk -t2 -c"$conns" -d2s -H "Cookie: dbk_session=$cookie" "$base/tasks" \
     >/dev/null
 wrk -t2 -c"$conns" -d2s "$base/__test/kv" >/dev/null
+wrk -t2 -c"$conns" -d2s -H "Cookie: dbk_session=$cookie" "$base/worklog" \
+    >/dev/null	# work log (wl-month)
 echo "workers' RSS after warm-up: $(worker_rss)"
 total=0
 run "GET /healthcheck"        "$base/healthcheck" "" health
@@ -132,6 +150,9 @@ run "GET /worklog/summary"    "$base/worklog/summary?year=$year" \
     "Cookie: dbk_session=$cookie" summary
 run "  static, same bytes"    "$base/static/summary.html" "" summary_s
 # ---- end of work log year summary (wl-data)
+
+run "GET /worklog (month, warm)" "$base/worklog" "Cookie: dbk_session=$cookie" worklog
+run "  static, same bytes"    "$base/static/worklog.html" "" worklog_s
 echo "workers' RSS after these $total requests: $(worker_rss)"
 
 cat >var/bench/post.lua <<LUA
@@ -159,6 +180,9 @@ echo "share of the static ceiling: /healthcheck $(ratio "$rps_health" "$rps_heal
     "/tasks $(ratio "$rps_tasks" "$rps_tasks_s")"
 echo "share of the static ceiling: /worklog/summary" \
     "$(ratio "$rps_summary" "$rps_summary_s")    # wl-data"
+
+echo "share of the static ceiling: /worklog $(ratio "$rps_worklog" "$rps_worklog_s")" \
+    "(work log month, warm)"
 echo "workers' RSS after the POST run too ($total requests): $(worker_rss)"
 
 # Leave the bench person with an empty list again (the POST run added many).

@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,7 +19,6 @@
 #define LIMIT_ADDRESS		20
 #define MEMO_SLOTS		256
 #define MEMO_PROBE		8
-#define WRITE_TRIES		3
 
 struct limit_memo {
 	char		key[320];
@@ -106,10 +104,16 @@ dbk_page_db_wait(struct http_request *req, const char *what)
 	return (HTTP_STATE_COMPLETE);
 }
 
+int
+dbk_page_is_post(struct http_request *req)
+{
+	return (req->method == HTTP_METHOD_POST);
+}
+
 /*
- * The session of a page that needs one: HTTP_STATE_CONTINUE when the
- * person is known; HTTP_STATE_RETRY while it waits; HTTP_STATE_COMPLETE
- * after an answer (the login redirect, 503).
+ * The session gate of a page: returns HTTP_STATE_CONTINUE when the person
+ * is known, or answers (login redirect, 503) and returns
+ * HTTP_STATE_COMPLETE, or HTTP_STATE_RETRY while it waits.
  */
 int
 dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
@@ -134,10 +138,7 @@ dbk_page_auth_gate(struct http_request *req, struct dbk_auth *auth)
 	}
 }
 
-/*
- * A POST must carry this session's token (the form fields populated):
- * returns 1, or 0 after a 403.
- */
+/* A POST must carry this session's token: 1, or 0 after a 403. */
 int
 dbk_page_csrf_gate(struct http_request *req, struct dbk_auth *auth)
 {
@@ -154,25 +155,25 @@ dbk_page_csrf_gate(struct http_request *req, struct dbk_auth *auth)
 }
 
 /*
- * A write transaction ended; its next-to-last statement read back the
- * version it made, and it has at least min_results statements.  Returns 1
- * when it committed (*version set), 0 after an answer (503; logged as
- * what), -1 when it was sent again after a transient failure (a deadlock;
- * at most WRITE_TRIES in all, counted in *tries): wait again.
+ * A write transaction (DBK_WRITE_BEGIN ... "SELECT <version>;COMMIT")
+ * ended.  Returns 1 when it committed (*version is the version it read
+ * back), 0 when an answer was sent (503; what names it in the log), -1
+ * when it was sent again after a transient failure (a deadlock) and
+ * *tries was below DBK_WRITE_TRIES: wait once more.
  */
 int
-dbk_page_write_done(struct http_request *req, int *tries, size_t min_results,
+dbk_page_write_done(struct http_request *req, int *tries,
     u_int64_t *version, const char *what)
 {
 	struct dbk_request	*r = http_state_get(req);
 	MYSQL_ROW		row;
 
 	if (r->db.state != DBK_DB_DONE && dbk_db_transient(&r->db) &&
-	    ++*tries < WRITE_TRIES) {
+	    ++*tries < DBK_WRITE_TRIES) {
 		(void)dbk_db_retry(&r->db);
 		return (-1);
 	}
-	if (r->db.state != DBK_DB_DONE || r->db.nresults < min_results) {
+	if (r->db.state != DBK_DB_DONE || r->db.nresults < DBK_WRITE_FIRST + 2) {
 		dbk_db_logerror(&r->db, what);
 		dbk_respond_error(req, HTTP_STATUS_SERVICE_UNAVAILABLE);
 		return (0);
@@ -183,12 +184,6 @@ dbk_page_write_done(struct http_request *req, int *tries, size_t min_results,
 		*version = strtoull(row[0], NULL, 10);
 
 	return (1);
-}
-
-int
-dbk_page_is_post(struct http_request *req)
-{
-	return (req->method == HTTP_METHOD_POST);
 }
 
 /* Today's date in UTC as YYYY-MM-DD (11 bytes). */

@@ -9,6 +9,20 @@
 #include "daybook.h"
 #include "session.h"
 
+/*
+ * Every write transaction starts here: READ COMMITTED (no gap locks, so
+ * two people's inserts cannot deadlock each other) and the person's row
+ * locked, which orders one person's writes.  Statement [0] is the SET,
+ * [1] START, [2] the lock; the one parameter is the person's id.  End it
+ * with the version bump, "SELECT <version> ...;COMMIT" and check it with
+ * dbk_page_write_done().
+ */
+#define DBK_WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
+			"START TRANSACTION;" \
+			"SELECT id FROM users WHERE id = ? FOR UPDATE;"
+#define DBK_WRITE_FIRST	3	/* index of the first statement after them */
+#define DBK_WRITE_TRIES	3	/* a deadlocked transaction is sent again */
+
 struct mustache_value	*dbk_page_context(struct http_request *,
 			    struct dbk_auth *, const char *);
 void	dbk_page_login_redirect(struct http_request *);
@@ -16,8 +30,8 @@ int	dbk_page_is_post(struct http_request *);
 int	dbk_page_db_wait(struct http_request *, const char *);
 int	dbk_page_auth_gate(struct http_request *, struct dbk_auth *);
 int	dbk_page_csrf_gate(struct http_request *, struct dbk_auth *);
-int	dbk_page_write_done(struct http_request *, int *, size_t,
-	    u_int64_t *, const char *);
+int	dbk_page_write_done(struct http_request *, int *, u_int64_t *,
+	    const char *);
 void	dbk_page_today(char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,

@@ -19,16 +19,6 @@
 
 #define ADD_LINES_MAX		100
 
-/*
- * Every write transaction starts here: READ COMMITTED (no gap locks, so
- * two people's inserts cannot deadlock each other) and the person's row
- * locked, which orders one person's writes.  Statement [0] is the SET,
- * [1] START, [2] the lock.
- */
-#define WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
-			"START TRANSACTION;" \
-			"SELECT id FROM users WHERE id = ? FOR UPDATE;"
-#define WRITE_FIRST	3	/* index of the first statement after them */
 #define TITLE_MAX_CHARS		200
 #define NOTES_MAX_CHARS		4000
 
@@ -252,7 +242,7 @@ add_query(struct dbk_request *r, struct tasks_page *p)
 
 	params = kore_calloc(p->nlines * 4 + 3, sizeof(*params));
 	kore_buf_init(&sql, 512 + p->nlines * 200);
-	kore_buf_appendf(&sql, WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	n = 0;
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	for (i = 0; i < p->nlines; i++) {
@@ -319,8 +309,8 @@ tasks_add_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (dbk_page_write_done(req, &p->tries, WRITE_FIRST + 2,
-	    &p->version, "tasks write")) {
+	switch (dbk_page_write_done(req, &p->tries, &p->version,
+	    "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
@@ -330,7 +320,7 @@ tasks_add_wait(struct http_request *req)
 	added = 0;
 	nskipped = 0;
 	for (i = 0; i < p->nlines; i++) {
-		if (r->db.affected[WRITE_FIRST + i] == 1) {
+		if (r->db.affected[DBK_WRITE_FIRST + i] == 1) {
 			added++;
 			continue;
 		}
@@ -870,7 +860,7 @@ task_write(struct http_request *req)
 
 	n = 0;
 	kore_buf_init(&sql, 512);
-	kore_buf_appendf(&sql, WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	kore_buf_appendf(&sql, "%s", task_write_sql(p->action));
 	if (p->action == ACT_EDIT) {
@@ -911,15 +901,15 @@ task_write_wait(struct http_request *req)
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (dbk_page_write_done(req, &p->tries, WRITE_FIRST + 2,
-	    &p->version, "tasks write")) {
+	switch (dbk_page_write_done(req, &p->tries, &p->version,
+	    "tasks write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
 		return (HTTP_STATE_COMPLETE);
 	}
 
-	changed = r->db.affected[WRITE_FIRST];
+	changed = r->db.affected[DBK_WRITE_FIRST];
 	switch (p->action) {
 	case ACT_COMPLETE:
 		(void)snprintf(msg, sizeof(msg), "Task completed.");

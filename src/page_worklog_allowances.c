@@ -2,14 +2,14 @@
  * GET /worklog/allowances?year=YYYY: the person's vacation, remote and sick
  * day allowances for a year (default: this year); POST saves them (steps
  * of 0.5 day, 0-9999; blank: no allowance) in worklog_allowances, in the
- * work log's write transaction (wlpage.h), then 303 back with a flash.
+ * work log's write transaction (wldata.h), then 303 back with a flash.
  */
 
 #include <string.h>
 
 #include "page.h"
 #include "validate.h"
-#include "wlpage.h"
+#include "wldata.h"
 #include "worklog.h"
 #include "mustache/mustache.h"
 
@@ -25,7 +25,7 @@ static const char	*field_labels[DBK_ALLOWANCE_KINDS] = {
 };
 
 struct allowances_page {
-	struct dbk_wlpage	wl;
+	struct dbk_wldata	wl;
 	int			year;
 	const char		*year_error;
 	/* The values as typed (POST) or as stored (GET), NUL-terminated. */
@@ -47,14 +47,14 @@ static int	allow_load_wait(struct http_request *);
 static struct http_state	allow_states[] = {
 	{ "ALLOW_AUTH",			allow_auth },
 	{ "ALLOW_LOAD_WAIT",		allow_load_wait },
-	{ "ALLOW_WRITE_WAIT",		dbk_wlpage_write_wait },
-	{ "ALLOW_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
+	{ "ALLOW_WRITE_WAIT",		dbk_wldata_write_wait },
+	{ "ALLOW_INVALIDATE_WAIT",	dbk_wldata_invalidate_wait },
 };
 
 int
 page_worklog_allowances(struct http_request *req)
 {
-	return (dbk_wlpage_run(req, sizeof(struct allowances_page),
+	return (dbk_wldata_run(req, sizeof(struct allowances_page),
 	    allow_states, sizeof(allow_states) / sizeof(allow_states[0]),
 	    NULL));
 }
@@ -67,7 +67,7 @@ allow_render(struct http_request *req, struct allowances_page *p, int status)
 	char			id[32];
 	int			i;
 
-	root = dbk_wlpage_context(req, &p->wl, "Allowances",
+	root = dbk_wldata_context(req, &p->wl, "Allowances",
 	    "wl_nav_allowances");
 	if (p->year_error != NULL) {
 		dbk_view_set_cstr(root, "year_error", p->year_error);
@@ -151,7 +151,7 @@ allow_write(struct dbk_request *r, struct allowances_page *p)
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 
-	(void)dbk_db_query(&r->db, DBK_WL_WRITE_BEGIN
+	(void)dbk_db_query(&r->db, DBK_WRITE_BEGIN
 	    "INSERT INTO worklog_allowances (user_id, year, vacation_days, "
 	    "remote_days, sick_days) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY "
 	    "UPDATE vacation_days = VALUES(vacation_days), remote_days = "
@@ -192,7 +192,7 @@ allow_auth(struct http_request *req)
 	} else {
 		http_populate_qs(req);
 	}
-	if (dbk_wlpage_year(req, !post, &p->year) == -1) {
+	if (dbk_wldata_year(req, !post, &p->year) == -1) {
 		p->year_error = "Enter a year from 1970 to 2100 as four "
 		    "digits, e.g. 2026.";
 		allow_render(req, p, HTTP_STATUS_BAD_REQUEST);

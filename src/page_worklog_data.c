@@ -5,7 +5,7 @@
  *   GET /worklog/export.csv?year=YYYY|all: the entries as CSV (csv.h).
  *   GET /worklog/delete-year?year=YYYY: the confirmation page; POST (same
  *	URL) deletes the year's entries in the work log's write transaction
- *	(wlpage.h), then 303 /worklog/data with a flash.
+ *	(wldata.h), then 303 /worklog/data with a flash.
  * A bad year shows the data page with the message (400); nothing changes.
  * The import (POST /worklog/import) is page_worklog_import.c.
  */
@@ -15,7 +15,7 @@
 #include "csv.h"
 #include "page.h"
 #include "validate.h"
-#include "wlpage.h"
+#include "wldata.h"
 #include "worklog.h"
 #include "mustache/mustache.h"
 
@@ -31,7 +31,7 @@ enum data_action {
 };
 
 struct data_page {
-	struct dbk_wlpage	wl;
+	struct dbk_wldata	wl;
 	enum data_action	action;
 	int			year;		/* 0: all years */
 	const char		*error;
@@ -56,15 +56,15 @@ static struct http_state	data_states[] = {
 	{ "DATA_LIST_WAIT",		data_list_wait },
 	{ "DATA_EXPORT_WAIT",		data_export_wait },
 	{ "DATA_COUNT_WAIT",		data_count_wait },
-	{ "DATA_DELETE_WAIT",		dbk_wlpage_write_wait },
-	{ "DATA_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
+	{ "DATA_DELETE_WAIT",		dbk_wldata_write_wait },
+	{ "DATA_INVALIDATE_WAIT",	dbk_wldata_invalidate_wait },
 };
 
 /* /worklog/data, /worklog/export.csv and /worklog/delete-year. */
 int
 page_worklog_data(struct http_request *req)
 {
-	return (dbk_wlpage_run(req, sizeof(struct data_page), data_states,
+	return (dbk_wldata_run(req, sizeof(struct data_page), data_states,
 	    sizeof(data_states) / sizeof(data_states[0]), NULL));
 }
 
@@ -133,7 +133,7 @@ delete_query(struct dbk_request *r, struct data_page *p, int post)
 	}
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
-	(void)dbk_db_query(&r->db, DBK_WL_WRITE_BEGIN
+	(void)dbk_db_query(&r->db, DBK_WRITE_BEGIN
 	    "DELETE FROM worklog_entries WHERE user_id = ? AND day BETWEEN ? "
 	    "AND ?;" DBK_WL_WRITE_END, params, n);
 }
@@ -155,7 +155,7 @@ data_year(struct http_request *req, struct data_page *p)
 			return (1);
 		}
 	}
-	if (dbk_wlpage_year(req, 0, &p->year) == 1)
+	if (dbk_wldata_year(req, 0, &p->year) == 1)
 		return (1);
 	p->error = p->action == DATA_EXPORT ?
 	    "Export a year from 1970 to 2100 (four digits) or all years." :
@@ -173,7 +173,7 @@ delete_committed(struct http_request *req)
 	unsigned long long	n;
 	char			msg[96];
 
-	n = r->db.affected[DBK_WL_WRITE_FIRST];
+	n = r->db.affected[DBK_WRITE_FIRST];
 	(void)snprintf(msg, sizeof(msg), "%llu day%s of %d deleted.", n,
 	    n == 1 ? "" : "s", p->year);
 	dbk_flash_set(req, 0, msg, NULL, 0);
@@ -237,7 +237,7 @@ data_list_wait(struct http_request *req)
 	    HTTP_STATE_CONTINUE)
 		return (ret);
 
-	root = dbk_wlpage_context(req, &p->wl, "Import and export",
+	root = dbk_wldata_context(req, &p->wl, "Import and export",
 	    "wl_nav_data");
 	years = dbk_view_list();
 	first = 0;
@@ -253,7 +253,7 @@ data_list_wait(struct http_request *req)
 	dbk_view_set(root, "years", years);
 	dbk_view_set_bool(root, "has_years", first != 0);
 	dbk_view_set_int(root, "delete_year",
-	    first != 0 ? first : dbk_wlpage_this_year());
+	    first != 0 ? first : dbk_wldata_this_year());
 	dbk_view_set_int(root, "import_max_kb", DBK_WL_IMPORT_MAX / 1000);
 	dbk_view_set_int(root, "import_max_rows", DBK_CSV_MAX_ROWS);
 	if (p->error != NULL)
@@ -345,7 +345,7 @@ data_count_wait(struct http_request *req)
 		n = strtol(row[0], NULL, 10);
 	dbk_db_clear(&r->db);
 
-	root = dbk_wlpage_context(req, &p->wl, "Confirm", "wl_nav_data");
+	root = dbk_wldata_context(req, &p->wl, "Confirm", "wl_nav_data");
 	(void)snprintf(buf, sizeof(buf), "Delete the work log of %d?",
 	    p->year);
 	dbk_view_set_cstr(root, "heading", buf);

@@ -3,7 +3,7 @@
  * CSV file in the export's format (csv.h), all or nothing.  Every row is
  * checked first; when any is bad nothing is stored and the page lists each
  * bad row with its line number and why (422).  A good file is stored in
- * one write transaction (wlpage.h): dates already in the work log count as
+ * one write transaction (wldata.h): dates already in the work log count as
  * replaced, the others as added; the flash after the 303 says how many.
  *
  * Kore keeps the body in memory (http_body_disk_offload is off) and refuses
@@ -16,7 +16,7 @@
 #include "csv.h"
 #include "page.h"
 #include "validate.h"
-#include "wlpage.h"
+#include "wldata.h"
 #include "worklog.h"
 #include "mustache/mustache.h"
 
@@ -26,7 +26,7 @@
 int	page_worklog_import(struct http_request *);
 
 struct import_page {
-	struct dbk_wlpage	wl;
+	struct dbk_wldata	wl;
 	char			*data;		/* the file */
 	size_t			len;
 	struct dbk_csv_import	csv;
@@ -43,8 +43,8 @@ static int	import_auth(struct http_request *);
 
 static struct http_state	import_states[] = {
 	{ "IMPORT_AUTH",		import_auth },
-	{ "IMPORT_WRITE_WAIT",		dbk_wlpage_write_wait },
-	{ "IMPORT_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
+	{ "IMPORT_WRITE_WAIT",		dbk_wldata_write_wait },
+	{ "IMPORT_INVALIDATE_WAIT",	dbk_wldata_invalidate_wait },
 };
 
 static void
@@ -59,13 +59,13 @@ import_onfree(struct http_request *req)
 	dbk_csv_import_free(&p->csv);
 	kore_free(p->data);
 	p->data = NULL;
-	dbk_wlpage_onfree(req);
+	dbk_wldata_onfree(req);
 }
 
 int
 page_worklog_import(struct http_request *req)
 {
-	return (dbk_wlpage_run(req, sizeof(struct import_page),
+	return (dbk_wldata_run(req, sizeof(struct import_page),
 	    import_states, sizeof(import_states) / sizeof(import_states[0]),
 	    import_onfree));
 }
@@ -79,7 +79,7 @@ import_refused(struct http_request *req, struct import_page *p)
 	char			why[160];
 	size_t			i;
 
-	root = dbk_wlpage_context(req, &p->wl, "Import refused",
+	root = dbk_wldata_context(req, &p->wl, "Import refused",
 	    "wl_nav_data");
 	dbk_view_set_int(root, "import_max_kb", DBK_WL_IMPORT_MAX / 1000);
 	dbk_view_set_int(root, "import_max_rows", DBK_CSV_MAX_ROWS);
@@ -179,7 +179,7 @@ row_dates(struct import_page *p, char (*dates)[DBK_DATE_STR_LEN])
 
 /*
  * The write transaction: lock, count the file's dates already there (the
- * statement at DBK_WL_WRITE_FIRST), upsert in batches, bump the version.
+ * statement at DBK_WRITE_FIRST), upsert in batches, bump the version.
  */
 static void
 import_write(struct dbk_request *r, struct import_page *p)
@@ -197,7 +197,7 @@ import_write(struct dbk_request *r, struct import_page *p)
 	kore_buf_init(&sql, 1024 + nrows * 32);
 	n = 0;
 
-	kore_buf_appendf(&sql, DBK_WL_WRITE_BEGIN);
+	kore_buf_appendf(&sql, DBK_WRITE_BEGIN);
 	params[n++] = (struct dbk_sql_param)DBK_SQL_P_INT(uid);
 	kore_buf_appendf(&sql, "SELECT COUNT(*) FROM worklog_entries WHERE "
 	    "user_id = ? AND day IN (");
@@ -261,7 +261,7 @@ import_committed(struct http_request *req)
 	char			msg[128];
 
 	replaced = 0;
-	if ((row = dbk_db_row(&r->db, DBK_WL_WRITE_FIRST, NULL)) != NULL)
+	if ((row = dbk_db_row(&r->db, DBK_WRITE_FIRST, NULL)) != NULL)
 		replaced = strtoull(row[0], NULL, 10);
 	added = p->csv.nrows - replaced;
 	(void)snprintf(msg, sizeof(msg), "Import done: %llu day%s added, "

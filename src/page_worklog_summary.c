@@ -12,8 +12,9 @@
 #include <string.h>
 
 #include "page.h"
+#include "page_worklog.h"
 #include "validate.h"
-#include "wlpage.h"
+#include "wldata.h"
 #include "worklog.h"
 #include "mustache/mustache.h"
 
@@ -29,13 +30,8 @@
 
 int	page_worklog_summary(struct http_request *);
 
-static const char	*month_names[12] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"
-};
-
 struct summary_page {
-	struct dbk_wlpage	wl;
+	struct dbk_wldata	wl;
 	int			year;
 	struct dbk_year_summary	summary;
 	struct dbk_allowances	allowances;
@@ -57,7 +53,7 @@ static struct http_state	summary_states[] = {
 int
 page_worklog_summary(struct http_request *req)
 {
-	return (dbk_wlpage_run(req, sizeof(struct summary_page),
+	return (dbk_wldata_run(req, sizeof(struct summary_page),
 	    summary_states, sizeof(summary_states) / sizeof(summary_states[0]),
 	    NULL));
 }
@@ -68,7 +64,7 @@ year_error_page(struct http_request *req, struct summary_page *p)
 {
 	struct mustache_value	*root;
 
-	root = dbk_wlpage_context(req, &p->wl, "Year summary",
+	root = dbk_wldata_context(req, &p->wl, "Year summary",
 	    "wl_nav_summary");
 	dbk_view_set_cstr(root, "year_error", "Enter a year from 1970 to "
 	    "2100 as four digits, e.g. 2026.");
@@ -89,7 +85,7 @@ summary_auth(struct http_request *req)
 		return (ret);
 
 	http_populate_qs(req);
-	if (dbk_wlpage_year(req, 1, &p->year) == -1) {
+	if (dbk_wldata_year(req, 1, &p->year) == -1) {
 		year_error_page(req, p);
 		return (HTTP_STATE_COMPLETE);
 	}
@@ -211,7 +207,7 @@ view_table(struct mustache_value *root, const struct summary_page *p)
 
 	months = dbk_view_list();
 	for (m = 0; m < 12; m++)
-		dbk_view_push(months, totals_row(month_names[m],
+		dbk_view_push(months, totals_row(dbk_wlpage_month_name(m + 1),
 		    &p->summary.months[m]));
 	dbk_view_set(root, "months", months);
 	dbk_view_set(root, "year_row", totals_row("Year",
@@ -268,8 +264,8 @@ chart_bar(const struct dbk_kind_totals *t, int m, long max)
 	x = PLOT_LEFT + m * ((PLOT_RIGHT - PLOT_LEFT) / 12) +
 	    ((PLOT_RIGHT - PLOT_LEFT) / 12 - BAR_W) / 2;
 	bar = dbk_view_object();
-	dbk_view_set_cstr(bar, "label", month_names[m]);
-	dbk_view_set_str(bar, "short", month_names[m], 3);
+	dbk_view_set_cstr(bar, "label", dbk_wlpage_month_name(m + 1));
+	dbk_view_set_str(bar, "short", dbk_wlpage_month_name(m + 1), 3);
 	dbk_view_set_int(bar, "label_x", x + BAR_W / 2);
 	segs = dbk_view_list();
 	for (k = 0, cum = 0; k < DBK_DAY_KIND_COUNT; k++) {
@@ -286,7 +282,7 @@ chart_bar(const struct dbk_kind_totals *t, int m, long max)
 		dbk_view_set_int(seg, "h", y0 - y1);
 		dbk_units_format(t->units[k], days);
 		(void)snprintf(title, sizeof(title), "%s: %s %s %s",
-		    month_names[m], days, dbk_day_kind_label(k),
+		    dbk_wlpage_month_name(m + 1), days, dbk_day_kind_label(k),
 		    t->units[k] == 2 ? "day" : "days");
 		dbk_view_set_cstr(seg, "title", title);
 		dbk_view_push(segs, seg);
@@ -358,7 +354,7 @@ summary_load_wait(struct http_request *req)
 	summary_read(&r->db, p);
 	dbk_db_clear(&r->db);
 
-	root = dbk_wlpage_context(req, &p->wl, "Year summary",
+	root = dbk_wldata_context(req, &p->wl, "Year summary",
 	    "wl_nav_summary");
 	dbk_view_set_int(root, "year", p->year);
 	if (p->year > DBK_YEAR_MIN)

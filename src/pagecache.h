@@ -1,5 +1,5 @@
 /*
- * Rendered task pages, kept per worker.
+ * Rendered task pages (and work log month pages), kept per worker.
  *
  * A page is reused only when everything its bytes depend on is the same:
  * the person and session (names, CSRF token), the version of the list that
@@ -12,6 +12,12 @@
 
 #include "daybook.h"
 #include "session.h"
+
+/*
+ * The filter of a work log month page: DBK_PAGEKEY_WORKLOG + year * 12 +
+ * month - 1 (the task pages use 0-2).
+ */
+#define DBK_PAGEKEY_WORKLOG	0x100000
 
 struct dbk_pagekey {
 	u_int64_t	uid;

@@ -635,6 +635,44 @@ dbk_cache_gen_lost(void)
 	gen_lost = 1;
 }
 
+/*
+ * A writer's invalidation after its commit: EVAL script on key with ARGV
+ * version and ttl, sent now; the request sleeps until the reply, then the
+ * caller calls dbk_cache_invalidated().  The script answers an integer.
+ */
+void
+dbk_cache_invalidate(struct dbk_cache *cache, const char *script,
+    const char *key, u_int64_t version, const char *ttl)
+{
+	const char	*argv[6];
+	size_t		argvlen[6];
+	char		ver[24];
+	int		i;
+
+	(void)snprintf(ver, sizeof(ver), "%llu", (unsigned long long)version);
+	argv[0] = "EVAL";
+	argv[1] = script;
+	argv[2] = "1";
+	argv[3] = key;
+	argv[4] = ver;
+	argv[5] = ttl;
+	for (i = 0; i < 6; i++)
+		argvlen[i] = strlen(argv[i]);
+
+	dbk_cache_clear(cache);
+	(void)dbk_cache_command(cache, 6, argv, argvlen);
+	dbk_cache_send(cache);
+}
+
+/* The invalidation's reply is in: a lost one voids the cache later. */
+void
+dbk_cache_invalidated(struct dbk_cache *cache)
+{
+	if (cache->ncmds == 0 || cache->replies[0].type != DBK_REPLY_INTEGER)
+		dbk_cache_gen_lost();
+	dbk_cache_clear(cache);
+}
+
 void
 dbk_cache_gen_worker_init(void)
 {

@@ -96,6 +96,9 @@ void	dbk_cache_gen_queue(struct dbk_cache *, int *);
 void	dbk_cache_gen_read(struct dbk_cache *, int, char *);
 void	dbk_cache_gen_lost(void);
 void	dbk_cache_gen_worker_init(void);
+void	dbk_cache_invalidate(struct dbk_cache *, const char *, const char *,
+	    u_int64_t, const char *);
+void	dbk_cache_invalidated(struct dbk_cache *);
 
 /* Cookie values and forms. */
 int	dbk_form_get(struct http_request *, const char *, const char **,

@@ -204,35 +204,17 @@ void
 dbk_tasklist_invalidate(struct dbk_cache *cache, u_int64_t uid,
     u_int64_t version)
 {
-	const char	*argv[6];
-	size_t		argvlen[6];
-	char		key[32], ver[24];
-	int		i;
+	char	key[32];
 
 	dbk_tasklist_key(uid, key, sizeof(key));
-	(void)snprintf(ver, sizeof(ver), "%llu", (unsigned long long)version);
-
-	argv[0] = "EVAL";
-	argv[1] = invalidate_lua;
-	argv[2] = "1";
-	argv[3] = key;
-	argv[4] = ver;
-	argv[5] = LIST_TTL;
-	for (i = 0; i < 6; i++)
-		argvlen[i] = strlen(argv[i]);
-
-	dbk_cache_clear(cache);
-	(void)dbk_cache_command(cache, 6, argv, argvlen);
-	dbk_cache_send(cache);
+	dbk_cache_invalidate(cache, invalidate_lua, key, version, LIST_TTL);
 }
 
 /* The invalidation's reply is in: a lost one voids the cache later. */
 void
 dbk_tasklist_invalidated(struct dbk_cache *cache)
 {
-	if (cache->ncmds == 0 || cache->replies[0].type != DBK_REPLY_INTEGER)
-		dbk_cache_gen_lost();
-	dbk_cache_clear(cache);
+	dbk_cache_invalidated(cache);
 }
 
 /*

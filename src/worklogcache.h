@@ -30,7 +30,8 @@ struct dbk_worklog_month {
 /* Queue and send the invalidation of uid's cached work log for a committed
  * version; the request sleeps until the reply (wait like page_tasks.c waits
  * after dbk_tasklist_invalidate), then call dbk_worklog_invalidated(). */
-void	dbk_worklog_invalidate(struct dbk_cache *, u_int64_t uid, u_int64_t version);
+void	dbk_worklog_invalidate(struct dbk_cache *, u_int64_t uid,
+	    u_int64_t version);
 /* After that reply: a failed invalidation voids the whole cache generation
  * (dbk_cache_gen_lost()), as dbk_tasklist_invalidated() does. */
 void	dbk_worklog_invalidated(struct dbk_cache *);

@@ -121,6 +121,57 @@ confirm|<h1>Delete all tasks?</h1>
 confirm|action="/tasks/delete-all"
 confirm|class="button button-danger">Delete all tasks</button>
 confirm|href="/tasks">Cancel</a>
+# worklog (wl-month): the month calendar, the day form, range entry
+worklog|<a href="/worklog" aria-current="page">Calendar</a>
+worklog|<a href="/worklog" aria-current="page">Work log</a>
+worklog|<caption><h2 class="wl-month-title">November 2026</h2></caption>
+worklog|<th scope="col"><abbr title="Monday">Mon</abbr></th>
+worklog|<td class="wl-day wl-kind-office">
+worklog|<span class="wl-label"><span class="wl-long">Office</span><abbr class="wl-short" title="Office">Off</abbr></span>
+worklog|<td class="wl-day wl-today">
+worklog|aria-current="date"
+worklog|<strong class="wl-today-mark">Today</strong>
+worklog|<span class="visually-hidden"> (half day)</span>
+worklog|<span class="wl-location">Lisbon &lt;café&gt; &amp; co</span>
+worklog|href="/worklog/2026-11-02"
+worklog|<span class="visually-hidden">2026-10-26, another month</span>
+worklog|href="/worklog?month=2026-10" rel="prev"
+worklog|href="/worklog?month=2026-12" rel="next"
+worklog|<h2 id="totals-heading">Totals for November 2026</h2>
+worklog|Vacation</th><td>5</td>
+worklog|<tr><th scope="row">All</th><td>12</td></tr>
+worklog|<p>2026-11-20 saved: Remote.</p>
+worklog|your time zone, Europe/Berlin
+worklog--empty|id="month-error"><strong>Error:</strong> A month is written YYYY-MM
+worklog--empty|<a href="/worklog">This month</a>
+worklog--empty|href="/worklog?month=1970-02" rel="next"
+worklog--empty|<tr><th scope="row">All</th><td>0</td></tr>
+worklog_day|<h1>Wednesday 11 March 2026</h1>
+worklog_day|action="/worklog/2026-03-11"
+worklog_day|<legend>Kind of day</legend>
+worklog_day|<input type="radio" id="kind-office" name="kind" value="office" checked>
+worklog_day|<label for="kind-remote">
+worklog_day|name="half_day" value="1" checked>
+worklog_day|value="Lisbon" maxlength="100" aria-invalid="true" aria-describedby="location-error">
+worklog_day|id="location-error"><strong>Error:</strong> A location is for remote days only
+worklog_day|value="Train &quot;day&quot; &lt;b&gt;" maxlength="500"
+worklog_day|name="action" value="save"
+worklog_day|name="action" value="clear"
+worklog_day|href="/worklog?month=2026-03">Back to March 2026</a>
+worklog_day--empty|id="kind-error"><strong>Error:</strong> Choose what kind of day
+worklog_day--empty|aria-describedby="kind-error"
+worklog_range|<h1>Several days</h1>
+worklog_range|aria-current="page">Several days</a>
+worklog_range|action="/worklog/range"
+worklog_range|id="range-error"><strong>Error:</strong> The first date must not be after the last date.
+worklog_range|name="from" type="date" value="2026-03-09"
+worklog_range|name="skip_weekends" value="1" checked>
+worklog_range|<input type="checkbox" id="replace" name="replace" value="1" aria-describedby="replace-hint">
+worklog_range|value="vacation" checked>
+worklog_range--errors|id="from-error"
+worklog_range--errors|id="to-error"
+worklog_range--errors|id="kind-error"
+# end of worklog (wl-month)
 error|<h1>Page not found</h1>
 error|Error 404
 error|href="/">Go to the home page</a>

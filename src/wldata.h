@@ -1,5 +1,5 @@
 /*
- * What the work log's summary, allowances and data pages share (wlpage.c):
+ * What the work log's summary, allowances and data pages share (wldata.c):
  * the request's start, the year parameter, the page context with the
  * sub-navigation, and the write path: one transaction that locks the
  * person's row, changes worklog_entries or worklog_allowances and bumps
@@ -7,22 +7,19 @@
  * (worklogcache.h) before the 303.
  */
 
-#ifndef DBK_WLPAGE_H
-#define DBK_WLPAGE_H
+#ifndef DBK_WLDATA_H
+#define DBK_WLDATA_H
 
 #include "daybook.h"
+#include "page.h"
 #include "session.h"
 
 /*
- * Every work log write starts with DBK_WL_WRITE_BEGIN (READ COMMITTED,
- * START TRANSACTION, the person's users row locked: statements [0]-[2];
- * one parameter, the user id) and ends with DBK_WL_WRITE_END (the version
- * bumped and read back, COMMIT: two parameters, the user id twice).
+ * Every work log write is DBK_WRITE_BEGIN (page.h: the person's users row
+ * locked; one parameter, the user id), its statements from
+ * DBK_WRITE_FIRST on, then DBK_WL_WRITE_END (the version bumped and read
+ * back, COMMIT: two parameters, the user id twice).
  */
-#define DBK_WL_WRITE_BEGIN	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
-				"START TRANSACTION;" \
-				"SELECT id FROM users WHERE id = ? FOR UPDATE;"
-#define DBK_WL_WRITE_FIRST	3
 #define DBK_WL_WRITE_END	"UPDATE users SET worklog_version = " \
 				"worklog_version + 1 WHERE id = ?;" \
 				"SELECT worklog_version FROM users " \
@@ -35,7 +32,7 @@
  * The first member of every one of these pages' state (so that the shared
  * states below find it at the request's ->page).
  */
-struct dbk_wlpage {
+struct dbk_wldata {
 	struct dbk_auth		auth;
 	int			tries;		/* write attempts */
 	u_int64_t		version;	/* made by the write */
@@ -49,14 +46,14 @@ struct dbk_wlpage {
 	u_int8_t		invalidate_state;	/* its index */
 };
 
-int	dbk_wlpage_run(struct http_request *, size_t, struct http_state *,
+int	dbk_wldata_run(struct http_request *, size_t, struct http_state *,
 	    u_int8_t, void (*)(struct http_request *));
-void	dbk_wlpage_onfree(struct http_request *);
-int	dbk_wlpage_year(struct http_request *, int, int *);
-int	dbk_wlpage_this_year(void);
-struct mustache_value	*dbk_wlpage_context(struct http_request *,
-			    struct dbk_wlpage *, const char *, const char *);
-int	dbk_wlpage_write_wait(struct http_request *);
-int	dbk_wlpage_invalidate_wait(struct http_request *);
+void	dbk_wldata_onfree(struct http_request *);
+int	dbk_wldata_year(struct http_request *, int, int *);
+int	dbk_wldata_this_year(void);
+struct mustache_value	*dbk_wldata_context(struct http_request *,
+			    struct dbk_wldata *, const char *, const char *);
+int	dbk_wldata_write_wait(struct http_request *);
+int	dbk_wldata_invalidate_wait(struct http_request *);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * Shared by the work log's summary, allowances and data pages: the
  * request's start, the year parameter, the page context with the
- * sub-navigation and the write path's end (see wlpage.h).
+ * sub-navigation and the write path's end (see wldata.h).
  */
 
 #include <string.h>
@@ -9,23 +9,23 @@
 
 #include "page.h"
 #include "validate.h"
-#include "wlpage.h"
+#include "wldata.h"
 #include "worklogcache.h"
 #include "mustache/mustache.h"
 
 /*
  * Runs the page's state machine; on the first call the request's state is
  * made with page_size zeroed bytes of page state (starting with a struct
- * dbk_wlpage) and onfree (NULL: dbk_wlpage_onfree) frees it.
+ * dbk_wldata) and onfree (NULL: dbk_wldata_onfree) frees it.
  */
 int
-dbk_wlpage_run(struct http_request *req, size_t page_size,
+dbk_wldata_run(struct http_request *req, size_t page_size,
     struct http_state *states, u_int8_t nstates,
     void (*onfree)(struct http_request *))
 {
 	if (!http_state_exists(req)) {
 		(void)dbk_request_get(req, page_size);
-		req->onfree = onfree != NULL ? onfree : dbk_wlpage_onfree;
+		req->onfree = onfree != NULL ? onfree : dbk_wldata_onfree;
 	}
 
 	return (http_state_run(states, nstates, req));
@@ -33,7 +33,7 @@ dbk_wlpage_run(struct http_request *req, size_t page_size,
 
 /* Frees the request's queries and commands (its onfree, or part of it). */
 void
-dbk_wlpage_onfree(struct http_request *req)
+dbk_wldata_onfree(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 
@@ -45,7 +45,7 @@ dbk_wlpage_onfree(struct http_request *req)
 
 /* This year in UTC. */
 int
-dbk_wlpage_this_year(void)
+dbk_wldata_this_year(void)
 {
 	struct tm	tm;
 	time_t		now;
@@ -63,13 +63,13 @@ dbk_wlpage_this_year(void)
  * empty (and allow_empty); -1 (*year this year) when it is anything else.
  */
 int
-dbk_wlpage_year(struct http_request *req, int allow_empty, int *year)
+dbk_wldata_year(struct http_request *req, int allow_empty, int *year)
 {
 	const char	*s;
 	size_t		len, i;
 	int		y;
 
-	*year = dbk_wlpage_this_year();
+	*year = dbk_wldata_this_year();
 	if (!dbk_form_get(req, "year", &s, &len))
 		s = "", len = 0;
 	dbk_trim(&s, &len);
@@ -94,7 +94,7 @@ dbk_wlpage_year(struct http_request *req, int allow_empty, int *year)
  * and nav (e.g. "wl_nav_summary") set for the sub-navigation.
  */
 struct mustache_value *
-dbk_wlpage_context(struct http_request *req, struct dbk_wlpage *p,
+dbk_wldata_context(struct http_request *req, struct dbk_wldata *p,
     const char *title, const char *nav)
 {
 	struct mustache_value	*root;
@@ -114,15 +114,15 @@ dbk_wlpage_context(struct http_request *req, struct dbk_wlpage *p,
  * answered.
  */
 int
-dbk_wlpage_write_wait(struct http_request *req)
+dbk_wldata_write_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
-	struct dbk_wlpage	*p = r->page;
+	struct dbk_wldata	*p = r->page;
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
-	switch (dbk_page_write_done(req, &p->tries, DBK_WL_WRITE_FIRST + 2,
-	    &p->version, "work log write")) {
+	switch (dbk_page_write_done(req, &p->tries, &p->version,
+	    "work log write")) {
 	case -1:
 		return (HTTP_STATE_RETRY);
 	case 0:
@@ -139,10 +139,10 @@ dbk_wlpage_write_wait(struct http_request *req)
 
 /* Waits for the invalidation, then 303 to p->location. */
 int
-dbk_wlpage_invalidate_wait(struct http_request *req)
+dbk_wldata_invalidate_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
-	struct dbk_wlpage	*p = r->page;
+	struct dbk_wldata	*p = r->page;
 
 	if (dbk_cache_pending(&r->cache))
 		return (HTTP_STATE_RETRY);
