@@ -702,10 +702,24 @@ Test(worklog_data, every_post_needs_the_token)
 
 /* ---------------------------------------------------------- freshness */
 
+/* How many times needle occurs in hay. */
+static int
+occurrences(const char *hay, const char *needle)
+{
+	int	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
 /*
  * Right after each write returns, a new connection (either worker) shows
- * it: the summary, the export and the data page.  Repeated, so that a
- * stale copy anywhere would be caught.
+ * it: the summary, the export, the allowances and the month calendar,
+ * whose Redis copy was made before the write (the month cache must have
+ * been invalidated).  Repeated, so that a stale copy anywhere is caught.
  */
 Test(worklog_data, every_write_is_visible_at_once)
 {
@@ -719,6 +733,11 @@ Test(worklog_data, every_write_is_visible_at_once)
 	cr_assert_not_null(cookie);
 	(void)snprintf(hdr, sizeof(hdr), "Cookie: dbk_session=%s", cookie);
 	for (i = 1; i <= 6; i++) {
+		/* The month calendar, cached before the write. */
+		html = check_page(c, "/worklog?month=2039-02", 200);
+		cr_assert_eq(occurrences(html, "wl-day wl-kind-office"), i - 1);
+		free(html);
+
 		(void)snprintf(line, sizeof(line), HEADER
 		    "2039-02-%02d,office,0,,\r\n", i);
 		free(import_ok(c, line));
@@ -731,6 +750,10 @@ Test(worklog_data, every_write_is_visible_at_once)
 		cr_assert(strstr(row, want) != NULL, "after import %d: %s", i,
 		    row);
 		free(row);
+		free(html);
+		html = check_page(other, "/worklog?month=2039-02", 200);
+		cr_assert_eq(occurrences(html, "wl-day wl-kind-office"), i,
+		    "the month calendar is stale after import %d", i);
 		free(html);
 		csv = export_of(other, "2039");
 		(void)snprintf(want, sizeof(want), "2039-02-%02d", i);
@@ -756,6 +779,10 @@ Test(worklog_data, every_write_is_visible_at_once)
 	harness_response_free(&r);
 	html = check_page(c, "/worklog/summary?year=2039", 200);
 	cr_assert(strstr(html, "No days logged in 2039") != NULL);
+	free(html);
+	html = check_page(c, "/worklog?month=2039-02", 200);
+	cr_assert_eq(occurrences(html, "wl-day wl-kind-office"), 0,
+	    "the month calendar is stale after deleting the year");
 	free(html);
 	free(cookie);
 	harness_client_free(c);
