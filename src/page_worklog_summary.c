@@ -167,6 +167,7 @@ totals_row(const char *name, const struct dbk_kind_totals *t)
 
 	row = dbk_view_object();
 	dbk_view_set_cstr(row, "name", name);
+	dbk_view_set_str(row, "short", name, 3);
 	cells = dbk_view_list();
 	for (k = 0; k < DBK_DAY_KIND_COUNT; k++) {
 		cell = dbk_view_object();
@@ -178,24 +179,6 @@ totals_row(const char *name, const struct dbk_kind_totals *t)
 	set_units(row, "total", t->all);
 
 	return (row);
-}
-
-/* The kinds, for the table's head and the chart's legend. */
-static struct mustache_value *
-kinds_list(void)
-{
-	struct mustache_value	*list, *kind;
-	int			k;
-
-	list = dbk_view_list();
-	for (k = 0; k < DBK_DAY_KIND_COUNT; k++) {
-		kind = dbk_view_object();
-		dbk_view_set_cstr(kind, "name", dbk_day_kind_name(k));
-		dbk_view_set_cstr(kind, "label", dbk_day_kind_label(k));
-		dbk_view_push(list, kind);
-	}
-
-	return (list);
 }
 
 /* Months x kinds, and the year's row. */
@@ -212,7 +195,7 @@ view_table(struct mustache_value *root, const struct summary_page *p)
 	dbk_view_set(root, "months", months);
 	dbk_view_set(root, "year_row", totals_row("Year",
 	    &p->summary.year_totals));
-	dbk_view_set(root, "kinds", kinds_list());
+	dbk_wlpage_kinds(root, -1);
 	dbk_view_set_bool(root, "has_entries", p->summary.year_totals.all > 0);
 }
 

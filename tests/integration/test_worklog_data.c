@@ -126,16 +126,22 @@ this_year(void)
 	return tm.tm_year + 1900;
 }
 
-/* The text of the summary's table row named name ("<th scope="row">"). */
+/*
+ * The text of the summary's table row whose header is name (a month's
+ * header holds the long name, then the short one for phones).
+ */
 static char *
 summary_row(const char *html, const char *name)
 {
-	char	 needle[64], *row;
-	const char *start, *end;
+	char		 plain[64], month[96], *row;
+	const char	*start, *end;
 
-	(void)snprintf(needle, sizeof(needle), "<th scope=\"row\">%s</th>",
+	(void)snprintf(plain, sizeof(plain), "<th scope=\"row\">%s</th>",
 	    name);
-	start = strstr(html, needle);
+	(void)snprintf(month, sizeof(month), "<th scope=\"row\"><span "
+	    "class=\"wl-long\">%s</span>", name);
+	if ((start = strstr(html, plain)) == NULL)
+		start = strstr(html, month);
 	cr_assert_not_null(start, "no row %s", name);
 	end = strstr(start, "</tr>");
 	cr_assert_not_null(end);
