@@ -5,14 +5,20 @@
  * here as inline SVG (stacked by kind; each kind has a colour and a
  * pattern, and a legend names them; the table is the text alternative).
  *
- * Read from MariaDB on every view (the year's rows and the allowances in
- * one round trip), so it shows every committed write.
+ * Never stale: every view first reads users.worklog_version (a primary
+ * key lookup), which every work log write bumps in its transaction.  The
+ * rendered page is kept per worker (pagecache.h) under that version; a
+ * miss reads the version again, then the year's rows and the allowances,
+ * in one round trip, in that order: the rows are at least as new as the
+ * version the page is kept under, so a reader that sees a newer version
+ * never gets an older page.
  */
 
 #include <string.h>
 
 #include "page.h"
 #include "page_worklog.h"
+#include "pagecache.h"
 #include "validate.h"
 #include "wldata.h"
 #include "worklog.h"
@@ -28,6 +34,9 @@
 #define BAR_W		29
 #define TICKS		5
 
+/* The pagecache.h filter of a year's summary: this + the year. */
+#define PAGEKEY_SUMMARY	0x200000
+
 int	page_worklog_summary(struct http_request *);
 
 struct summary_page {
@@ -35,19 +44,23 @@ struct summary_page {
 	int			year;
 	struct dbk_year_summary	summary;
 	struct dbk_allowances	allowances;
+	u_int64_t		version;
 };
 
 enum summary_state {
 	SUMMARY_AUTH,
+	SUMMARY_VERSION_WAIT,
 	SUMMARY_LOAD_WAIT
 };
 
 static int	summary_auth(struct http_request *);
+static int	summary_version_wait(struct http_request *);
 static int	summary_load_wait(struct http_request *);
 
 static struct http_state	summary_states[] = {
-	{ "SUMMARY_AUTH",	summary_auth },
-	{ "SUMMARY_LOAD_WAIT",	summary_load_wait },
+	{ "SUMMARY_AUTH",		summary_auth },
+	{ "SUMMARY_VERSION_WAIT",	summary_version_wait },
+	{ "SUMMARY_LOAD_WAIT",		summary_load_wait },
 };
 
 int
@@ -77,8 +90,7 @@ summary_auth(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct summary_page	*p = r->page;
-	struct dbk_sql_param	params[5];
-	char			from[DBK_DATE_STR_LEN], to[DBK_DATE_STR_LEN];
+	struct dbk_sql_param	params[1];
 	int			ret;
 
 	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
@@ -90,20 +102,87 @@ summary_auth(struct http_request *req)
 		return (HTTP_STATE_COMPLETE);
 	}
 
+	params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
+	(void)dbk_db_query(&r->db, "SELECT worklog_version FROM users WHERE "
+	    "id = ?", params, 1);
+	req->fsm_state = SUMMARY_VERSION_WAIT;
+
+	return (HTTP_STATE_CONTINUE);
+}
+
+/* The version of statement idx's first row, or 0. */
+static u_int64_t
+version_of(struct dbk_db *db, size_t idx)
+{
+	MYSQL_ROW	row;
+
+	if ((row = dbk_db_row(db, idx, NULL)) == NULL)
+		return (0);
+
+	return (strtoull(row[0], NULL, 10));
+}
+
+/* Only a plain GET without a flash is kept and reused. */
+static int
+page_reusable(struct http_request *req, struct summary_page *p)
+{
+	return (!dbk_page_is_post(req) && p->version != 0 &&
+	    !dbk_flash_pending(req));
+}
+
+static void
+page_key(struct summary_page *p, struct dbk_pagekey *key)
+{
+	dbk_pagekey_init(key, &p->wl.auth, p->version,
+	    PAGEKEY_SUMMARY + p->year, "");
+}
+
+/*
+ * The kept page for the current version, or the version again, the year's
+ * rows and the allowances (in this order; see the top of the file).
+ */
+static int
+summary_version_wait(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct summary_page	*p = r->page;
+	struct dbk_sql_param	params[6];
+	struct dbk_pagekey	key;
+	char			from[DBK_DATE_STR_LEN], to[DBK_DATE_STR_LEN];
+	const char		*html;
+	size_t			len;
+	int			ret;
+
+	if ((ret = dbk_page_db_wait(req, "work log version")) !=
+	    HTTP_STATE_CONTINUE)
+		return (ret);
+	p->version = version_of(&r->db, 0);
+	dbk_db_clear(&r->db);
+	if (page_reusable(req, p)) {
+		page_key(p, &key);
+		if ((html = dbk_pagecache_get(&key, &len)) != NULL) {
+			dbk_view_send(req, HTTP_STATUS_OK, html, len);
+			return (HTTP_STATE_COMPLETE);
+		}
+	}
+
 	(void)snprintf(from, sizeof(from), "%04d-01-01", p->year);
 	(void)snprintf(to, sizeof(to), "%04d-12-31", p->year);
 	params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
-	params[1] = (struct dbk_sql_param)DBK_SQL_P_TEXT(from, strlen(from));
-	params[2] = (struct dbk_sql_param)DBK_SQL_P_TEXT(to, strlen(to));
-	params[3] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
-	params[4] = (struct dbk_sql_param)DBK_SQL_P_INT(p->year);
+	params[1] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
+	params[2] = (struct dbk_sql_param)DBK_SQL_P_TEXT(from, strlen(from));
+	params[3] = (struct dbk_sql_param)DBK_SQL_P_TEXT(to, strlen(to));
+	params[4] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
+	params[5] = (struct dbk_sql_param)DBK_SQL_P_INT(p->year);
 	/* The rows, not a GROUP BY: MariaDB serves them about twice as
 	 * fast as it groups them (no temporary table); summing is cheap. */
-	(void)dbk_db_query(&r->db, "SELECT day, kind, half_day FROM "
-	    "worklog_entries WHERE user_id = ? AND day BETWEEN ? AND ?;"
+	(void)dbk_db_query(&r->db, "SELECT worklog_version FROM users WHERE "
+	    "id = ?;"
+	    "SELECT day, kind, half_day FROM worklog_entries WHERE "
+	    "user_id = ? AND day BETWEEN ? AND ?;"
 	    "SELECT vacation_days, remote_days, sick_days FROM "
 	    "worklog_allowances WHERE user_id = ? AND year = ?",
-	    params, 5);
+	    params, 6);
 	req->fsm_state = SUMMARY_LOAD_WAIT;
 
 	return (HTTP_STATE_CONTINUE);
@@ -121,7 +200,7 @@ allowance_of(const char *s)
 	return (units);
 }
 
-/* The query's rows into p->summary and p->allowances. */
+/* The query's version, rows and allowances into p. */
 static void
 summary_read(struct dbk_db *db, struct summary_page *p)
 {
@@ -130,8 +209,9 @@ summary_read(struct dbk_db *db, struct summary_page *p)
 	enum dbk_day_kind	kind;
 	struct dbk_date		day;
 
+	p->version = version_of(db, 0);
 	dbk_summary_init(&p->summary, p->year);
-	while ((row = dbk_db_row(db, 0, &len)) != NULL) {
+	while ((row = dbk_db_row(db, 1, &len)) != NULL) {
 		if (dbk_date_parse(row[0], len[0], &day) == -1 ||
 		    dbk_day_kind_parse(row[1], len[1], &kind) == -1)
 			continue;
@@ -142,7 +222,7 @@ summary_read(struct dbk_db *db, struct summary_page *p)
 	p->allowances.vacation = DBK_ALLOWANCE_NONE;
 	p->allowances.remote = DBK_ALLOWANCE_NONE;
 	p->allowances.sick = DBK_ALLOWANCE_NONE;
-	if ((row = dbk_db_row(db, 1, NULL)) != NULL) {
+	if ((row = dbk_db_row(db, 2, NULL)) != NULL) {
 		p->allowances.vacation = allowance_of(row[0]);
 		p->allowances.remote = allowance_of(row[1]);
 		p->allowances.sick = allowance_of(row[2]);
@@ -328,7 +408,10 @@ summary_load_wait(struct http_request *req)
 	struct dbk_request	*r = http_state_get(req);
 	struct summary_page	*p = r->page;
 	struct mustache_value	*root;
+	struct dbk_pagekey	key;
 	char			total[DBK_UNITS_STR_LEN];
+	const char		*html;
+	size_t			len;
 	int			ret;
 
 	if ((ret = dbk_page_db_wait(req, "work log summary")) !=
@@ -350,8 +433,12 @@ summary_load_wait(struct http_request *req)
 	view_allowances(root, p);
 	view_chart(root, p);
 
-	(void)dbk_view_respond(req, HTTP_STATUS_OK, "worklog_summary", root,
-	    NULL);
+	html = dbk_view_respond(req, HTTP_STATUS_OK, "worklog_summary", root,
+	    &len);
+	if (html != NULL && page_reusable(req, p)) {
+		page_key(p, &key);
+		dbk_pagecache_put(&key, html, len);
+	}
 
 	return (HTTP_STATE_COMPLETE);
 }

@@ -776,6 +776,13 @@ Test(worklog_data, every_write_is_visible_at_once)
 		cr_assert_str_eq(csv, want);
 		free(csv);
 		free(html);
+		/* The summary kept for the import's version is not reused. */
+		html = check_page(other, "/worklog/summary?year=2039", 200);
+		row = summary_row(html, "Vacation");
+		(void)snprintf(want, sizeof(want), "<td>%d</td>", i);
+		cr_assert(strstr(row, want) != NULL, "allowance %d: %s", i, row);
+		free(row);
+		free(html);
 		harness_client_free(other);
 	}
 
