@@ -178,7 +178,7 @@ Test(worklog_data, pages_need_a_session)
 
 Test(worklog_data, summary_defaults_to_this_year_and_draws_the_chart)
 {
-	struct harness_client	*c = check_signed_up("summary");
+	struct harness_client	*c = check_signed_up("wld-summary");
 	char			*html, want[64];
 
 	html = check_page(c, "/worklog/summary", 200);
@@ -201,7 +201,7 @@ Test(worklog_data, summary_defaults_to_this_year_and_draws_the_chart)
 
 Test(worklog_data, summary_rejects_bad_years)
 {
-	struct harness_client	*c = check_signed_up("badyear");
+	struct harness_client	*c = check_signed_up("wld-badyear");
 	static const char	*bad[] = { "1969", "2101", "abcd", "20266",
 	    "0", "-2026" };
 	char			 path[64], *html;
@@ -227,7 +227,7 @@ Test(worklog_data, summary_rejects_bad_years)
 
 Test(worklog_data, summary_totals_months_kinds_and_allowances)
 {
-	struct harness_client	*c = check_signed_up("totals");
+	struct harness_client	*c = check_signed_up("wld-totals");
 	struct harness_response	 r;
 	char			*html, *row;
 
@@ -291,7 +291,7 @@ Test(worklog_data, summary_totals_months_kinds_and_allowances)
 
 Test(worklog_data, allowances_save_blank_and_invalid)
 {
-	struct harness_client	*c = check_signed_up("allow");
+	struct harness_client	*c = check_signed_up("wld-allow");
 	struct harness_response	 r;
 	char			*html, *v;
 
@@ -360,7 +360,7 @@ Test(worklog_data, allowances_save_blank_and_invalid)
 
 Test(worklog_data, import_then_export_round_trips)
 {
-	struct harness_client	*c = check_signed_up("roundtrip");
+	struct harness_client	*c = check_signed_up("wld-roundtrip");
 	char			*html, *csv;
 	const char		*file = "\xEF\xBB\xBF" HEADER
 	    "2027-03-01,remote,1,\"Lisbon, PT\",\"a \"\"quoted\"\" note\r\n"
@@ -403,7 +403,7 @@ Test(worklog_data, import_then_export_round_trips)
 
 Test(worklog_data, import_counts_added_and_replaced_and_replaces_values)
 {
-	struct harness_client	*c = check_signed_up("replace");
+	struct harness_client	*c = check_signed_up("wld-replace");
 	char			*html, *csv;
 
 	free(import_ok(c, HEADER "2029-05-01,office,0,,old\r\n"
@@ -422,7 +422,7 @@ Test(worklog_data, import_counts_added_and_replaced_and_replaces_values)
 
 Test(worklog_data, import_is_all_or_nothing_and_lists_bad_rows)
 {
-	struct harness_client	*c = check_signed_up("allornothing");
+	struct harness_client	*c = check_signed_up("wld-allornothing");
 	struct harness_response	 r;
 	char			*csrf, *csv;
 	const char		*bad = HEADER
@@ -486,7 +486,7 @@ Test(worklog_data, import_is_all_or_nothing_and_lists_bad_rows)
 
 Test(worklog_data, import_bounds_size_and_rows)
 {
-	struct harness_client	*c = check_signed_up("bounds");
+	struct harness_client	*c = check_signed_up("wld-bounds");
 	struct harness_response	 r;
 	char			*csrf, *big, *csv;
 	size_t			 len, i;
@@ -530,7 +530,7 @@ Test(worklog_data, import_bounds_size_and_rows)
 
 Test(worklog_data, import_of_many_rows_in_one_go)
 {
-	struct harness_client	*c = check_signed_up("many");
+	struct harness_client	*c = check_signed_up("wld-many");
 	char			*file, *html, *csv;
 	size_t			 len, i, lines;
 	int			 d;
@@ -570,7 +570,7 @@ Test(worklog_data, import_of_many_rows_in_one_go)
 
 Test(worklog_data, export_rejects_bad_years)
 {
-	struct harness_client	*c = check_signed_up("exportbad");
+	struct harness_client	*c = check_signed_up("wld-exportbad");
 	char			*html;
 
 	html = check_page(c, "/worklog/export.csv?year=1969", 400);
@@ -585,7 +585,7 @@ Test(worklog_data, export_rejects_bad_years)
 
 Test(worklog_data, another_persons_entries_are_never_visible)
 {
-	struct harness_client	*a = check_signed_up("alice"), *b = check_signed_up("bob");
+	struct harness_client	*a = check_signed_up("wld-alice"), *b = check_signed_up("wld-bob");
 	struct harness_response	 r;
 	char			*csv, *html, *row;
 
@@ -631,7 +631,7 @@ Test(worklog_data, another_persons_entries_are_never_visible)
 
 Test(worklog_data, delete_a_year_through_the_confirmation_page)
 {
-	struct harness_client	*c = check_signed_up("delete");
+	struct harness_client	*c = check_signed_up("wld-delete");
 	struct harness_response	 r;
 	char			*html, *csv;
 
@@ -681,7 +681,7 @@ Test(worklog_data, delete_a_year_through_the_confirmation_page)
 
 Test(worklog_data, every_post_needs_the_token)
 {
-	struct harness_client	*c = check_signed_up("csrf");
+	struct harness_client	*c = check_signed_up("wld-csrf");
 	struct harness_response	 r;
 	const char		*csv = HEADER "2038-01-01,office,0,,\r\n";
 	char			*out;
@@ -729,7 +729,7 @@ occurrences(const char *hay, const char *needle)
  */
 Test(worklog_data, every_write_is_visible_at_once)
 {
-	struct harness_client	*c = check_signed_up("fresh"), *other;
+	struct harness_client	*c = check_signed_up("wld-fresh"), *other;
 	struct harness_response	 r;
 	char			 line[64], want[64], hdr[256];
 	char			*html, *csv, *cookie, *row;
