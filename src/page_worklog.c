@@ -34,13 +34,14 @@ enum wl_state {
 	WL_RENDER
 };
 
-static int	wl_auth(struct http_request *);
+_Static_assert(WL_SHOW == DBK_WLPAGE_AFTER_AUTH, "WL_SHOW follows auth");
+
 static int	wl_show(struct http_request *);
 static int	wl_load_wait(struct http_request *);
 static int	wl_render(struct http_request *);
 
 static struct http_state	wl_states[] = {
-	{ "WL_AUTH",		wl_auth },
+	{ "WL_AUTH",		dbk_wlpage_auth },
 	{ "WL_SHOW",		wl_show },
 	{ "WL_LOAD_WAIT",	wl_load_wait },
 	{ "WL_RENDER",		wl_render },
@@ -274,8 +275,12 @@ queue_month(struct http_request *req)
 	    p->year, p->month);
 }
 
-static int
-wl_auth(struct http_request *req)
+/*
+ * The first state of every work log page: the session; then the state
+ * numbered DBK_WLPAGE_AFTER_AUTH.
+ */
+int
+dbk_wlpage_auth(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct worklog_page	*p = r->page;
@@ -283,7 +288,7 @@ wl_auth(struct http_request *req)
 
 	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
-	req->fsm_state = WL_SHOW;
+	req->fsm_state = DBK_WLPAGE_AFTER_AUTH;
 
 	return (HTTP_STATE_CONTINUE);
 }

@@ -59,7 +59,11 @@ struct worklog_page {
 	char				redirect[32];
 };
 
+/* Every page's state table: [0] dbk_wlpage_auth, then this state. */
+#define DBK_WLPAGE_AFTER_AUTH	1
+
 struct worklog_page	*dbk_wlpage_state(struct http_request *);
+int	dbk_wlpage_auth(struct http_request *);
 int	dbk_wlpage_invalidate_wait(struct http_request *);
 void	dbk_wlpage_write_end(struct http_request *, struct worklog_page *);
 const char	*dbk_wlpage_month_name(int);

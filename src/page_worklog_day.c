@@ -17,6 +17,9 @@
 #include "validate.h"
 #include "mustache/mustache.h"
 
+/* Lines of kept days a flash lists (it is a cookie: a few hundred bytes). */
+#define KEPT_LINES	16
+
 int	page_worklog_day(struct http_request *);
 int	page_worklog_range(struct http_request *);
 
@@ -28,25 +31,26 @@ enum form_state {
 	FORM_INVALIDATE_WAIT
 };
 
-static int	day_auth(struct http_request *);
+_Static_assert(FORM_START == DBK_WLPAGE_AFTER_AUTH,
+    "FORM_START follows the auth");
+
 static int	day_start(struct http_request *);
 static int	day_load_wait(struct http_request *);
 static int	day_write_wait(struct http_request *);
 
 static struct http_state	day_states[] = {
-	{ "FORM_AUTH",			day_auth },
+	{ "FORM_AUTH",			dbk_wlpage_auth },
 	{ "FORM_START",			day_start },
 	{ "FORM_LOAD_WAIT",		day_load_wait },
 	{ "FORM_WRITE_WAIT",		day_write_wait },
 	{ "FORM_INVALIDATE_WAIT",	dbk_wlpage_invalidate_wait },
 };
 
-static int	range_auth(struct http_request *);
 static int	range_start(struct http_request *);
 static int	range_write_wait(struct http_request *);
 
 static struct http_state	range_states[] = {
-	{ "FORM_AUTH",			range_auth },
+	{ "FORM_AUTH",			dbk_wlpage_auth },
 	{ "FORM_START",			range_start },
 	{ "FORM_LOAD_WAIT",		range_start },	/* not used */
 	{ "FORM_WRITE_WAIT",		range_write_wait },
@@ -144,23 +148,6 @@ day_from_path(struct http_request *req, struct worklog_page *p)
 	    NULL);
 
 	return (0);
-}
-
-static int
-day_auth(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct worklog_page	*p = r->page;
-	int			ret;
-
-	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
-		return (ret);
-	if (!day_from_path(req, p))
-		return (HTTP_STATE_COMPLETE);
-	redirect_to_month(p, &p->day);
-	req->fsm_state = FORM_START;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 /* The day's form, with p's values and errors. */
@@ -278,6 +265,10 @@ day_start(struct http_request *req)
 	char			date[DBK_DATE_STR_LEN];
 	size_t			len;
 
+	if (!day_from_path(req, p))
+		return (HTTP_STATE_COMPLETE);
+	redirect_to_month(p, &p->day);
+
 	if (!dbk_page_is_post(req)) {
 		dbk_date_format(&p->day, date);
 		params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(
@@ -376,20 +367,6 @@ page_worklog_range(struct http_request *req)
 
 	return (http_state_run(range_states,
 	    sizeof(range_states) / sizeof(range_states[0]), req));
-}
-
-static int
-range_auth(struct http_request *req)
-{
-	struct dbk_request	*r = http_state_get(req);
-	struct worklog_page	*p = r->page;
-	int			ret;
-
-	if ((ret = dbk_page_auth_gate(req, &p->auth)) != HTTP_STATE_CONTINUE)
-		return (ret);
-	req->fsm_state = FORM_START;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 /* The range form, with p's values and errors. */
@@ -565,12 +542,12 @@ range_start(struct http_request *req)
 }
 
 /*
- * The days of the range that had an entry (statement DBK_WRITE_FIRST
- * lists every entry from the first to the last day; the range may skip
- * weekends), kore_malloc'd strings in kept[]; returns how many.
+ * Which days of the range had an entry: statement DBK_WRITE_FIRST lists
+ * every entry from the first to the last day (the range may skip
+ * weekends).  Sets kept[i] for p->days[i]; returns how many.
  */
 static size_t
-range_kept(struct dbk_request *r, struct worklog_page *p, char **kept)
+range_kept(struct dbk_request *r, struct worklog_page *p, u_int8_t *kept)
 {
 	MYSQL_ROW		row;
 	struct dbk_date		d;
@@ -584,8 +561,53 @@ range_kept(struct dbk_request *r, struct worklog_page *p, char **kept)
 			continue;
 		while (i < p->ndays && dbk_date_cmp(&p->days[i], &d) < 0)
 			i++;
-		if (i < p->ndays && dbk_date_cmp(&p->days[i], &d) == 0)
-			kept[n++] = kore_strdup(row[0]);
+		if (i < p->ndays && dbk_date_cmp(&p->days[i], &d) == 0) {
+			kept[i] = 1;
+			n++;
+		}
+	}
+
+	return (n);
+}
+
+/*
+ * The kept days as lines for the flash: runs of days next to each other
+ * in the range as "FIRST to LAST", at most KEPT_LINES of them (the flash
+ * is a cookie), then "and N more days".  Strings are kore_malloc'd into
+ * lines (KEPT_LINES + 1 room); returns how many.
+ */
+static size_t
+kept_lines(struct worklog_page *p, const u_int8_t *kept, char **lines)
+{
+	char	first[DBK_DATE_STR_LEN], last[DBK_DATE_STR_LEN], buf[48];
+	size_t	n, more;
+	int	i, j;
+
+	n = 0;
+	more = 0;
+	for (i = 0; i < p->ndays; i = j) {
+		if (!kept[i]) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < p->ndays && kept[j]; j++)
+			;
+		if (n == KEPT_LINES) {
+			more += (size_t)(j - i);
+			continue;
+		}
+		dbk_date_format(&p->days[i], first);
+		dbk_date_format(&p->days[j - 1], last);
+		if (j - i == 1)
+			(void)snprintf(buf, sizeof(buf), "%s", first);
+		else
+			(void)snprintf(buf, sizeof(buf), "%s to %s", first, last);
+		lines[n++] = kore_strdup(buf);
+	}
+	if (more > 0) {
+		(void)snprintf(buf, sizeof(buf), "and %zu more day%s", more,
+		    more == 1 ? "" : "s");
+		lines[n++] = kore_strdup(buf);
 	}
 
 	return (n);
@@ -596,8 +618,9 @@ range_write_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct worklog_page	*p = r->page;
-	char			**kept, msg[160];
-	size_t			i, nkept, saved;
+	char			*lines[KEPT_LINES + 1], msg[160];
+	u_int8_t		*kept;
+	size_t			i, nkept, nlines, saved;
 
 	if (dbk_db_pending(&r->db))
 		return (HTTP_STATE_RETRY);
@@ -611,6 +634,7 @@ range_write_wait(struct http_request *req)
 
 	kept = kore_calloc((size_t)p->ndays, sizeof(*kept));
 	nkept = range_kept(r, p, kept);
+	nlines = 0;
 	if (p->replace) {
 		(void)snprintf(msg, sizeof(msg), "%d day%s saved as %s "
 		    "(%zu replaced).", p->ndays, p->ndays == 1 ? "" : "s",
@@ -627,10 +651,11 @@ range_write_wait(struct http_request *req)
 			    "existing\" to change them):", nkept,
 			    nkept == 1 ? "" : "s", nkept == 1 ? "was" : "were");
 		}
-		dbk_flash_set(req, 0, msg, (const char *const *)kept, nkept);
+		nlines = kept_lines(p, kept, lines);
+		dbk_flash_set(req, 0, msg, (const char *const *)lines, nlines);
 	}
-	for (i = 0; i < nkept; i++)
-		kore_free(kept[i]);
+	for (i = 0; i < nlines; i++)
+		kore_free(lines[i]);
 	kore_free(kept);
 
 	dbk_wlpage_write_end(req, p);

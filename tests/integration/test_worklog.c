@@ -224,6 +224,42 @@ Test(worklog, save_a_day_and_see_it_everywhere)
 	harness_client_free(c);
 }
 
+Test(worklog, many_kept_days_are_summed_up)
+{
+	struct harness_client	*c = wl_signed_up("many", NULL);
+	struct harness_response	 r;
+	char			*body, date[16];
+	int			 i;
+
+	/* 18 days apart from each other: April 1, 3, ... 29, May 1, 3, 5. */
+	for (i = 0; i < 18; i++) {
+		if (i < 15)
+			snprintf(date, sizeof(date), "2027-04-%02d", 1 + 2 * i);
+		else
+			snprintf(date, sizeof(date), "2027-05-%02d",
+			    1 + 2 * (i - 15));
+		wl_save(c, date, &r, "kind", "sick", NULL);
+		wl_assert_redirect(&r, i < 15 ? "/worklog?month=2027-04" :
+		    "/worklog?month=2027-05");
+		harness_response_free(&r);
+	}
+	wl_range(c, &r, "from", "2027-04-01", "to", "2027-05-06", "kind",
+	    "office", NULL);
+	wl_assert_redirect(&r, "/worklog?month=2027-04");
+	harness_response_free(&r);
+	body = wl_page(c, "/worklog?month=2027-04");
+	cr_assert(strstr(body, "18 days saved as Office. 18 days already had "
+	    "an entry") != NULL, "the message");
+	cr_assert(strstr(body, "<li>2027-04-01</li>") != NULL);
+	cr_assert(strstr(body, "<li>2027-04-31</li>") == NULL);
+	cr_assert(strstr(body, "<li>and 2 more days</li>") != NULL,
+	    "16 lines, then the rest counted");
+	cr_assert_str_eq(wl_day_kind(body, "2027-04-02"), "office");
+	cr_assert_str_eq(wl_day_kind(body, "2027-04-03"), "sick");
+	free(body);
+	harness_client_free(c);
+}
+
 /* POST path, which must be refused: 422 and message (nothing saved). */
 static void
 refused(struct harness_client *c, const char *path, const char *message,
