@@ -63,6 +63,31 @@ curl -s -b "$jar" "$base/tasks" >"$static/tasks.html"
 grep -c '/complete' "$static/tasks.html" | grep -qx 50 || {
 	echo "bench: the task page does not list 50 tasks" >&2; exit 1; }
 
+# ---- work log year summary (wl-data): the bench person's year holds every
+# weekday of this year (about 260 entries, five kinds), imported as CSV.
+year=$(date -u +%Y)
+wl_csv=var/bench/worklog.csv
+(
+	echo "date,kind,half_day,location,note"
+	d="$year-01-01"
+	while [ "$(date -u -d "$d" +%Y)" = "$year" ]; do
+		n=$(date -u -d "$d" +%u)
+		if [ "$n" -le 5 ]; then
+			set -- office remote office vacation sick holiday office
+			shift $(( $(date -u -d "$d" +%j | sed 's/^0*//') % 7 ))
+			echo "$d,$1,$(( n == 5 )),Somewhere,\"a note, with a comma\""
+		fi
+		d=$(date -u -d "$d + 1 day" +%Y-%m-%d)
+	done
+) >"$wl_csv"
+token_wl=$(curl -s -b "$jar" "$base/worklog/data" | csrf)
+curl -s -b "$jar" -o /dev/null -F "csrf=$token_wl" -F "file=@$wl_csv" \
+    "$base/worklog/import"
+curl -s -b "$jar" "$base/worklog/summary?year=$year" >"$static/summary.html"
+grep -q 'wl-pat-office' "$static/summary.html" || {
+	echo "bench: the year summary has no chart" >&2; exit 1; }
+# ---- end of work log year summary (wl-data)
+
 # ---- work log (issue 5, wl-month): this month's working days recorded
 # (office; a remote day with a location), the month page as a static copy.
 month_first=$(date -u +%Y-%m-01)
@@ -120,6 +145,12 @@ run "GET /__test/kv"          "$base/__test/kv" "" kv
 run "  static, same bytes"    "$base/static/kv.html" "" kv_s
 run "GET /tasks (50, warm)"   "$base/tasks" "Cookie: dbk_session=$cookie" tasks
 run "  static, same bytes"    "$base/static/tasks.html" "" tasks_s
+# ---- work log year summary (wl-data)
+run "GET /worklog/summary"    "$base/worklog/summary?year=$year" \
+    "Cookie: dbk_session=$cookie" summary
+run "  static, same bytes"    "$base/static/summary.html" "" summary_s
+# ---- end of work log year summary (wl-data)
+
 run "GET /worklog (month, warm)" "$base/worklog" "Cookie: dbk_session=$cookie" worklog
 run "  static, same bytes"    "$base/static/worklog.html" "" worklog_s
 echo "workers' RSS after these $total requests: $(worker_rss)"
@@ -147,6 +178,9 @@ echo
 echo "share of the static ceiling: /healthcheck $(ratio "$rps_health" "$rps_health_s")," \
     "/__test/kv $(ratio "$rps_kv" "$rps_kv_s")," \
     "/tasks $(ratio "$rps_tasks" "$rps_tasks_s")"
+echo "share of the static ceiling: /worklog/summary" \
+    "$(ratio "$rps_summary" "$rps_summary_s")    # wl-data"
+
 echo "share of the static ceiling: /worklog $(ratio "$rps_worklog" "$rps_worklog_s")" \
     "(work log month, warm)"
 echo "workers' RSS after the POST run too ($total requests): $(worker_rss)"

@@ -14,32 +14,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import * as h from './helpers.mjs';
 
-const BASE_URL = (process.env.DAYBOOK_TEST_URL || 'http://127.0.0.1:8081')
-    .replace(/\/+$/, '');
-const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
-const TIMEOUT_MS = Number(process.env.DAYBOOK_BROWSER_TIMEOUT_MS) || 15000;
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const OUTPUT_DIR = path.resolve(HERE, '..', 'output');
-
-const LAUNCH_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 800 };
+const { BASE_URL, TIMEOUT_MS } = h;
 
 // One person per run, so the test can run again against the same database.
 const RUN_ID = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -63,69 +41,24 @@ const problems = [];
 // Things worth a look that do not fail the run (printed as diagnostics).
 const notes = new Set();
 
-// Records the page's console errors, page errors, failed requests and
-// error responses into `into`.
 function watchPage(target, into)
 {
-	target.on('console', (msg) => {
-		const where = msg.location()?.url || '';
-		if (msg.type() !== 'error' && !(msg.type() === 'warning' &&
-		    /Content.Security.Policy/i.test(msg.text())))
-			return;
-		// Chromium asks every site for /favicon.ico on its own and logs
-		// the 404; daybook has no icon (yet): noted, not a failure.
-		if (new URL(where, BASE_URL).pathname === '/favicon.ico' &&
-		    / 404 /.test(msg.text())) {
-			notes.add(`${where}: ${msg.text()}`);
-			return;
-		}
-		into.push(`console ${msg.type()}: ${msg.text()} (${where})`);
-	});
-	target.on('pageerror', (err) => into.push(`page error: ${err.message}`));
-	target.on('requestfailed', (req) => into.push(
-	    `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-	target.on('response', (resp) => {
-		if (resp.status() >= 400)
-			into.push(`HTTP ${resp.status()}: ${resp.request().method()} ${resp.url()}`);
-	});
+	h.watchPage(target, into, notes);
 }
 
 async function newContext(options = {})
 {
-	const ctx = await browser.newContext({
-		javaScriptEnabled: false,
-		viewport: DESKTOP,
-		...options,
-	});
-	ctx.setDefaultTimeout(TIMEOUT_MS);
-	ctx.setDefaultNavigationTimeout(TIMEOUT_MS);
-	return ctx;
+	return h.newContext(browser, options);
 }
 
-// Clicks `button` (a form submit) and waits, bounded, for the page that
-// the POST -> 303 -> GET round trip lands on.  Asserts the redirect chain
-// and that the final page is `expectPath` with status 200.
 async function submitAndFollow(button, expectPath)
 {
-	const landed = page.waitForResponse((resp) =>
-	    resp.request().isNavigationRequest() &&
-	    resp.request().method() === 'GET' &&
-	    resp.request().redirectedFrom()?.method() === 'POST',
-	    { timeout: TIMEOUT_MS });
-	await button.click();
-	const resp = await landed;
-	const post = await resp.request().redirectedFrom().response();
-	assert.equal(post.status(), 303, `POST ${post.url()} answered ${post.status()}, not 303`);
-	assert.equal(resp.status(), 200, `GET ${resp.url()} answered ${resp.status()}`);
-	await page.waitForURL((url) => url.pathname === expectPath,
-	    { waitUntil: 'load', timeout: TIMEOUT_MS });
+	await h.submitAndFollow(page, button, expectPath);
 }
 
-// The text of the flash region, whitespace collapsed.
 async function flashText()
 {
-	const text = await page.getByRole('status').first().textContent();
-	return text.replace(/\s+/g, ' ').trim();
+	return h.flashText(page);
 }
 
 // Accessible name of a per-task button: the visible verb, then the task's
@@ -142,13 +75,7 @@ function section(name)
 }
 
 before(async () => {
-	await mkdir(OUTPUT_DIR, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: EXECUTABLE,
-		headless: true,
-		args: LAUNCH_ARGS,
-		timeout: TIMEOUT_MS,
-	});
+	browser = await h.launchBrowser();
 	context = await newContext();
 	page = await context.newPage();
 	watchPage(page, problems);
@@ -202,21 +129,7 @@ test('the console listener sees a CSP violation', async () => {
 });
 
 test('sign up, add three tasks, complete one, log out', async (t) => {
-	let failed = '';
-	// Each step runs only if the ones before it passed, so one failure
-	// does not become a cascade of timeouts.
-	async function step(name, fn)
-	{
-		await t.test(name, { skip: failed ? `after failed step: ${failed}` : false },
-		    async () => {
-			try {
-				await fn();
-			} catch (err) {
-				failed = name;
-				throw err;
-			}
-		    });
-	}
+	const step = h.stepper(t);
 
 	await step('sign up lands on /tasks', async () => {
 		const resp = await page.goto(`${BASE_URL}/signup`);
@@ -271,27 +184,7 @@ test('sign up, add three tasks, complete one, log out', async (t) => {
 		const css = await page.request.get(cssUrl.href, { timeout: TIMEOUT_MS });
 		assert.equal(css.status(), 200, `stylesheet ${cssUrl} answered ${css.status()}`);
 
-		await page.setViewportSize(DESKTOP);
-		await page.screenshot({ path: path.join(OUTPUT_DIR, 'tasks.png'),
-		    fullPage: true });
-
-		// Same page, narrower viewport: the layout reflows, no reload
-		// (which would also drop the one-time flash message).
-		await page.setViewportSize(PHONE);
-		await page.screenshot({ path: path.join(OUTPUT_DIR, 'tasks-phone.png'),
-		    fullPage: true });
-		// page.evaluate goes through the DevTools protocol, which still
-		// evaluates with javaScriptEnabled: false (that stops only the
-		// page's own scripts, as the first test shows): no second
-		// context with JavaScript on is needed for this measurement.
-		const widths = await page.evaluate(() => ({
-			scroll: document.documentElement.scrollWidth,
-			client: document.documentElement.clientWidth,
-		}));
-		assert.ok(widths.scroll <= widths.client,
-		    `horizontal scroll at ${PHONE.width}px: scrollWidth ` +
-		    `${widths.scroll} > clientWidth ${widths.client}`);
-		await page.setViewportSize(DESKTOP);
+		await h.screenshots(page, 'tasks');
 	});
 
 	await step('log out lands on /login', async () => {

@@ -1,8 +1,9 @@
 /*
  * Criterion checks shared by the page tests (test_accounts.c,
- * test_tasks.c, test_admin_web.c): requests that must get an answer, the
- * CSRF token of a page, redirects, signing up and logging in.  The harness
- * itself reports errors instead of asserting, so these live here.
+ * test_tasks.c, test_admin_web.c, test_worklog_data.c, ...): requests that
+ * must get an answer, the CSRF token of a page, redirects, signing up and
+ * logging in, pages that must answer a status.  The harness itself
+ * reports errors instead of asserting, so these live here.
  */
 
 #ifndef DBK_CHECKS_H
@@ -105,6 +106,22 @@ signed_up(const char *tag, char **email_out)
 	else
 		free(email);
 	return c;
+}
+
+/* GET path, asserted to answer status; the body, caller frees. */
+static inline char *
+check_page(struct harness_client *c, const char *path, long status)
+{
+	struct harness_response	 r;
+	char			*body;
+
+	get_ok(c, path, &r);
+	cr_assert_eq(r.status, status, "GET %s: %ld, want %ld\n%s", path,
+	    r.status, status, r.body);
+	body = r.body;
+	r.body = NULL;
+	harness_response_free(&r);
+	return body;
 }
 
 #endif

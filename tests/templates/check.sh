@@ -237,6 +237,34 @@ admin_report|Completed tasks: 3, by 2 of 3 people
 admin_report|<time datetime="2026-03-29T00:30:00+01:00">00:30</time>
 admin_report|Ship it, &quot;now&quot; &lt;b&gt;
 admin_report|href="/admin/reports/2026-03-29.csv" download
+# ---- work log: summary, allowances, import and export (wl-data)
+worklog_summary|<h1>Year summary 2026</h1>
+worklog_summary|aria-current="page">Year summary</a>
+worklog_summary|<svg class="wl-chart" viewBox="0 0 640 250" role="img" aria-labelledby="wl-chart-title wl-chart-desc"
+worklog_summary|<desc id="wl-chart-desc">
+worklog_summary|fill="url(#wl-pat-remote)"
+worklog_summary|<title>February: 6 Remote days</title>
+worklog_summary|<strong class="tag tag-overdue">7 over</strong>
+worklog_summary|<td>none set</td>
+worklog_summary|<table class="wl-table wl-months" aria-labelledby="months-caption">
+worklog_summary|<li><a href="/worklog/summary?year=2025">Previous year
+worklog_summary--bad-year|id="year-error"><strong>Error:</strong> Enter a year from 1970 to 2100
+worklog_summary--bad-year|aria-invalid="true" aria-describedby="year-error"
+worklog_allowances|<h1>Allowances for 2026</h1>
+worklog_allowances|<input type="hidden" name="year" value="2026">
+worklog_allowances|value="2.25" aria-invalid="true" aria-describedby="remote-error"
+worklog_allowances|id="remote-error"><strong>Error:</strong> Enter a number of days
+worklog_data|enctype="multipart/form-data"
+worklog_data|<a href="/worklog/export.csv?year=2025" download>CSV of 2025</a>
+worklog_data|href="/worklog/export.csv?year=all" download>Export all years</a>
+worklog_data|<form method="get" action="/worklog/delete-year" class="form">
+worklog_data|aria-current="page">Import and export</a>
+worklog_data|at most 1000 kB and 5000 days
+worklog_import|<h1>Nothing was imported</h1>
+worklog_import|2 rows of the file are wrong
+worklog_import|<tr><th scope="row">7</th><td>The date is already on line 2 of the file.</td></tr>
+worklog_import|enctype="multipart/form-data"
+# ---- end of work log (wl-data)
 EOF
 }
 

@@ -1,0 +1,160 @@
+// Shared by the browser tests (*.test.mjs): settings from the environment,
+// the browser and its contexts (JavaScript disabled), the problem watcher,
+// the POST -> 303 -> GET follower, the flash text, dependent steps and the
+// screenshots with the phone's horizontal-scroll check.
+//
+//   DAYBOOK_TEST_URL   server to test (default http://127.0.0.1:8081)
+//   CHROMIUM           browser binary (default /usr/bin/chromium)
+//   DAYBOOK_BROWSER_TIMEOUT_MS  bound of every wait (default 15000)
+
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.DAYBOOK_TEST_URL ||
+    'http://127.0.0.1:8081').replace(/\/+$/, '');
+export const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+export const TIMEOUT_MS = Number(process.env.DAYBOOK_BROWSER_TIMEOUT_MS) ||
+    15000;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const OUTPUT_DIR = path.resolve(HERE, '..', 'output');
+
+const LAUNCH_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 800 };
+
+// Headless Chromium (and the output folder for screenshots).
+export async function launchBrowser()
+{
+	await mkdir(OUTPUT_DIR, { recursive: true });
+	return chromium.launch({
+		executablePath: EXECUTABLE,
+		headless: true,
+		args: LAUNCH_ARGS,
+		timeout: TIMEOUT_MS,
+	});
+}
+
+// A context with JavaScript disabled and every wait bounded.
+export async function newContext(browser, options = {})
+{
+	const ctx = await browser.newContext({
+		javaScriptEnabled: false,
+		viewport: DESKTOP,
+		...options,
+	});
+	ctx.setDefaultTimeout(TIMEOUT_MS);
+	ctx.setDefaultNavigationTimeout(TIMEOUT_MS);
+	return ctx;
+}
+
+// Records the page's console errors, page errors, failed requests and
+// error responses into `into` (the favicon 404 Chromium asks for on its
+// own goes to `notes`).
+export function watchPage(target, into, notes = new Set())
+{
+	target.on('console', (msg) => {
+		const where = msg.location()?.url || '';
+		if (msg.type() !== 'error' && !(msg.type() === 'warning' &&
+		    /Content.Security.Policy/i.test(msg.text())))
+			return;
+		// Chromium asks every site for /favicon.ico on its own and logs
+		// the 404; daybook has no icon (yet): noted, not a failure.
+		if (new URL(where, BASE_URL).pathname === '/favicon.ico' &&
+		    / 404 /.test(msg.text())) {
+			notes.add(`${where}: ${msg.text()}`);
+			return;
+		}
+		into.push(`console ${msg.type()}: ${msg.text()} (${where})`);
+	});
+	target.on('pageerror', (err) => into.push(`page error: ${err.message}`));
+	target.on('requestfailed', (req) => into.push(
+	    `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+	target.on('response', (resp) => {
+		if (resp.status() >= 400)
+			into.push(`HTTP ${resp.status()}: ${resp.request().method()} ${resp.url()}`);
+	});
+}
+
+// Clicks `button` (a form submit) and waits, bounded, for the page that
+// the POST -> 303 -> GET round trip lands on.  Asserts the redirect chain
+// and that the final page is `expectPath` with status 200.
+export async function submitAndFollow(page, button, expectPath)
+{
+	const landed = page.waitForResponse((resp) =>
+	    resp.request().isNavigationRequest() &&
+	    resp.request().method() === 'GET' &&
+	    resp.request().redirectedFrom()?.method() === 'POST',
+	    { timeout: TIMEOUT_MS });
+	await button.click();
+	const resp = await landed;
+	const post = await resp.request().redirectedFrom().response();
+	assert.equal(post.status(), 303, `POST ${post.url()} answered ${post.status()}, not 303`);
+	assert.equal(resp.status(), 200, `GET ${resp.url()} answered ${resp.status()}`);
+	await page.waitForURL((url) => url.pathname === expectPath,
+	    { waitUntil: 'load', timeout: TIMEOUT_MS });
+}
+
+// The text of the flash region, whitespace collapsed.
+export async function flashText(page)
+{
+	const text = await page.getByRole('status').first().textContent();
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+// A step function for test t: each step runs only if the ones before it
+// passed, so one failure does not become a cascade of timeouts.
+export function stepper(t)
+{
+	let failed = '';
+
+	return async function step(name, fn)
+	{
+		await t.test(name, { skip: failed ? `after failed step: ${failed}` : false },
+		    async () => {
+			try {
+				await fn();
+			} catch (err) {
+				failed = name;
+				throw err;
+			}
+		    });
+	};
+}
+
+// Full-page screenshots of the page as it is, at DESKTOP (name.png) and
+// PHONE width (name-phone.png), and no horizontal scroll on the phone.
+// The viewport changes without a reload (which would drop a flash).
+export async function screenshots(page, name)
+{
+	await page.setViewportSize(DESKTOP);
+	await page.screenshot({ path: path.join(OUTPUT_DIR, `${name}.png`),
+	    fullPage: true });
+	await page.setViewportSize(PHONE);
+	await page.screenshot({ path: path.join(OUTPUT_DIR, `${name}-phone.png`),
+	    fullPage: true });
+	// page.evaluate goes through the DevTools protocol, which still
+	// evaluates with javaScriptEnabled: false (that stops only the
+	// page's own scripts): no second context with JavaScript on is
+	// needed for this measurement.
+	const widths = await page.evaluate(() => ({
+		scroll: document.documentElement.scrollWidth,
+		client: document.documentElement.clientWidth,
+	}));
+	assert.ok(widths.scroll <= widths.client,
+	    `horizontal scroll at ${PHONE.width}px: scrollWidth ` +
+	    `${widths.scroll} > clientWidth ${widths.client}`);
+	await page.setViewportSize(DESKTOP);
+}
