@@ -38,18 +38,30 @@ int	page_password_reset(struct http_request *);
 			"newer one.  Ask for a new link below."
 #define MAIL_SUBJECT	"Reset your daybook password"
 
-/* Voids the unused links, adds the new one; [3] is the INSERT. */
+/*
+ * Voids the unused links, adds the new one; [4] is the INSERT.  Nothing
+ * changes (and no mail goes) while the account's newest unused link is
+ * younger than FORGOT_COOLDOWN_S: the form cannot flood an inbox.
+ */
+#define FORGOT_COOLDOWN_S	60
 #define FORGOT_SQL \
 	"START TRANSACTION;" \
 	"SELECT id FROM users WHERE email = ? AND is_disabled = 0 " \
 	"FOR UPDATE;" \
-	"DELETE FROM password_resets WHERE used_at IS NULL AND user_id = " \
+	"SET @dbk_recent = (SELECT COUNT(*) FROM password_resets pr " \
+	"JOIN users u ON u.id = pr.user_id WHERE u.email = ? AND " \
+	"pr.used_at IS NULL AND pr.created_at > UTC_TIMESTAMP(6) - " \
+	"INTERVAL ? SECOND);" \
+	"DELETE FROM password_resets WHERE used_at IS NULL AND " \
+	"@dbk_recent = 0 AND user_id = " \
 	"(SELECT id FROM users WHERE email = ? AND is_disabled = 0);" \
 	"INSERT INTO password_resets (token_hash, user_id, created_at, " \
 	"expires_at) SELECT ?, id, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + " \
-	"INTERVAL ? MINUTE FROM users WHERE email = ? AND is_disabled = 0;" \
+	"INTERVAL ? MINUTE FROM users WHERE email = ? AND is_disabled = 0 " \
+	"AND @dbk_recent = 0;" \
 	"COMMIT"
-#define FORGOT_INSERT_IDX	3
+#define FORGOT_INSERT_IDX	4
+#define FORGOT_NPARAMS		7
 
 /* The account of a good token. */
 #define LOOKUP_SQL \
@@ -171,7 +183,7 @@ forgot_start(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct password_page	*p = r->page;
-	struct dbk_sql_param	params[5];
+	struct dbk_sql_param	params[FORGOT_NPARAMS];
 	const char		*v;
 	size_t			len;
 
@@ -193,11 +205,13 @@ forgot_start(struct http_request *req)
 	params[0] = (struct dbk_sql_param)DBK_SQL_P_TEXT(p->email,
 	    strlen(p->email));
 	params[1] = params[0];
-	params[2] = (struct dbk_sql_param)DBK_SQL_P_BLOB(p->token_hash,
+	params[2] = (struct dbk_sql_param)DBK_SQL_P_INT(FORGOT_COOLDOWN_S);
+	params[3] = params[0];
+	params[4] = (struct dbk_sql_param)DBK_SQL_P_BLOB(p->token_hash,
 	    sizeof(p->token_hash));
-	params[3] = (struct dbk_sql_param)DBK_SQL_P_INT(DBK_RESET_MINUTES);
-	params[4] = params[0];
-	(void)dbk_db_query(&r->db, FORGOT_SQL, params, 5);
+	params[5] = (struct dbk_sql_param)DBK_SQL_P_INT(DBK_RESET_MINUTES);
+	params[6] = params[0];
+	(void)dbk_db_query(&r->db, FORGOT_SQL, params, FORGOT_NPARAMS);
 	req->fsm_state = FORGOT_WAIT;
 
 	return (HTTP_STATE_CONTINUE);

@@ -9,6 +9,7 @@
 #ifndef DBK_CHECKS_H
 #define DBK_CHECKS_H
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include <criterion/criterion.h>
@@ -79,6 +80,56 @@ login_post(struct harness_client *c, const char *email, const char *pw,
 	free(csrf);
 }
 
+/* email logged in with pw on a fresh client, or NULL when refused. */
+static inline struct harness_client *
+logged_in(const char *email, const char *pw)
+{
+	struct harness_client	*c = harness_client_new(NULL);
+	struct harness_response	 r;
+	int			 ok;
+
+	cr_assert_not_null(c);
+	login_post(c, email, pw, NULL, &r);
+	ok = r.status == 303;
+	harness_response_free(&r);
+	if (!ok) {
+		harness_client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Can email log in with pw (on a fresh client)? */
+static inline int
+can_log_in(const char *email, const char *pw)
+{
+	struct harness_client	*c = logged_in(email, pw);
+
+	harness_client_free(c);
+	return c != NULL;
+}
+
+/* Is c's session alive (GET /tasks 200, not a 303 to the login page)? */
+static inline int
+session_alive(struct harness_client *c)
+{
+	struct harness_response	 r;
+	long			 status;
+
+	get_ok(c, "/tasks", &r);
+	status = r.status;
+	if (status == 303) {
+		char	*loc = harness_header(&r, "Location");
+
+		cr_assert(loc != NULL && strncmp(loc, "/login", 6) == 0,
+		    "303 to %s", loc ? loc : "(none)");
+		free(loc);
+	} else
+		cr_assert_eq(status, 200);
+	harness_response_free(&r);
+	return status == 200;
+}
+
 /*
  * A new account (display name tag, password PASSWORD), signed up and so
  * logged in, on its own client.  Its email goes to *email_out (caller
@@ -106,6 +157,27 @@ signed_up(const char *tag, char **email_out)
 	else
 		free(email);
 	return c;
+}
+
+/*
+ * One statement on the test database (printf-style, test values only),
+ * asserted to succeed.  Returns its first value as a number (-1 when it
+ * returned no row), or for a statement without rows the affected rows.
+ */
+static inline long long
+check_sql(const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*value;
+	long long	 n;
+
+	va_start(ap, fmt);
+	value = harness_vsql(fmt, ap);
+	va_end(ap);
+	cr_assert_not_null(value, "SQL failed: %s", fmt);
+	n = value[0] != '\0' ? strtoll(value, NULL, 10) : -1;
+	free(value);
+	return n;
 }
 
 /* GET path, asserted to answer status; the body, caller frees. */

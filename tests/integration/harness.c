@@ -935,16 +935,25 @@ db_connect(void)
 char *
 harness_sql(const char *fmt, ...)
 {
+	va_list	 ap;
+	char	*value;
+
+	va_start(ap, fmt);
+	value = harness_vsql(fmt, ap);
+	va_end(ap);
+	return value;
+}
+
+char *
+harness_vsql(const char *fmt, va_list ap)
+{
 	MYSQL		*db;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
-	va_list		 ap;
 	char		*q = NULL, *value = NULL;
 
-	va_start(ap, fmt);
 	if (vasprintf(&q, fmt, ap) == -1)
 		q = NULL;
-	va_end(ap);
 	if (q == NULL || (db = db_connect()) == NULL)
 		goto out;
 	if (mysql_query(db, q) != 0) {
@@ -953,8 +962,9 @@ harness_sql(const char *fmt, ...)
 		row = mysql_fetch_row(res);
 		value = strdup(row != NULL && row[0] != NULL ? row[0] : "");
 		mysql_free_result(res);
-	} else {
-		value = strdup("");
+	} else if (asprintf(&value, "%llu",
+	    (unsigned long long)mysql_affected_rows(db)) == -1) {
+		value = NULL;
 	}
 	mysql_close(db);
 out:

@@ -15,6 +15,7 @@
 #ifndef DBK_HARNESS_H
 #define DBK_HARNESS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define HARNESS_URL_DEFAULT		"http://127.0.0.1:8081"
@@ -158,9 +159,11 @@ int			 harness_bg_wait(struct harness_bg *bg,
  * One SQL statement (printf-style: test constants only, never data from a
  * response) on the test database of $DAYBOOK_DB_* (a new connection each
  * time).  Returns the first column of its first row as a new string
- * (caller frees; "" when there is no row or no result set), or NULL when
- * it failed (the error on stderr).
+ * (caller frees; "" when there is no row; the number of affected rows for
+ * a statement without a result set), or NULL when it failed (the error on
+ * stderr).
  */
+char	*harness_vsql(const char *fmt, va_list ap);
 char	*harness_sql(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 

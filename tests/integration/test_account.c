@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <mysql.h>
 
 #include <criterion/criterion.h>
 
@@ -37,160 +36,9 @@ struct person {
 	char			 uid[24];
 };
 
-/* ------------------------------------------------------------ MariaDB */
-
-static MYSQL	*db;
-
-/* The whole contents of file path, without a trailing newline. */
-static char *
-file_text(const char *path)
-{
-	FILE	*f;
-	char	 buf[512];
-	size_t	 n;
-
-	cr_assert_not_null(f = fopen(path, "r"), "cannot read %s", path);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
-static void
-db_connect(void)
-{
-	const char	*port = getenv("DAYBOOK_DB_PORT");
-	const char	*pwfile = getenv("DAYBOOK_DB_PASSWORD_FILE");
-	const char	*user = getenv("DAYBOOK_DB_USER");
-	const char	*name = getenv("DAYBOOK_DB_NAME");
-	unsigned int	 protocol = MYSQL_PROTOCOL_TCP;
-	char		*pw;
-
-	cr_assert(port != NULL && pwfile != NULL, "source var/test/env.sh");
-	pw = file_text(pwfile);
-	cr_assert_not_null(db = mysql_init(NULL));
-	mysql_options(db, MYSQL_OPT_PROTOCOL, &protocol);
-	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	if (mysql_real_connect(db, "127.0.0.1", user ? user : "daybook", pw,
-	    name ? name : "daybook", (unsigned int)atoi(port), NULL, 0) ==
-	    NULL)
-		cr_assert_fail("cannot connect to the test MariaDB: %s",
-		    mysql_error(db));
-	free(pw);
-}
-
-static void
-db_close(void)
-{
-	if (db != NULL)
-		mysql_close(db);
-	db = NULL;
-	mysql_library_end();
-}
-
-/* Run a statement built from test values (ids, generated emails). */
-static void
-sql(const char *fmt, ...)
-{
-	char	q[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(db, q), 0, "%s: %s", q, mysql_error(db));
-}
-
-/* The first column of the first row as a number (-1: no row). */
-static long
-sql_number(const char *fmt, ...)
-{
-	char		 q[2048];
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	long		 n = -1;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(db, q), 0, "%s: %s", q, mysql_error(db));
-	cr_assert_not_null(res = mysql_store_result(db));
-	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
-		n = strtol(row[0], NULL, 10);
-	mysql_free_result(res);
-	return n;
-}
-
-TestSuite(account, .init = db_connect, .fini = db_close, .timeout = 90);
+TestSuite(account, .timeout = 90);
 
 /* ------------------------------------------------------------ helpers */
-
-/* r is a 303 to exactly where. */
-static void
-see_other(const struct harness_response *r, const char *where)
-{
-	char	*loc;
-
-	cr_assert_eq(r->status, 303, "status %ld, want 303 to %s\n%s",
-	    r->status, where, r->body);
-	loc = harness_header(r, "Location");
-	cr_assert_not_null(loc, "no Location");
-	cr_assert_str_eq(loc, where);
-	free(loc);
-}
-
-/* GET path, asserted 200; the body, caller frees. */
-static char *
-page_ok(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
-}
-
-/* Log email in on a new client; NULL when the login was refused. */
-static struct harness_client *
-log_in(const char *email, const char *pw)
-{
-	struct harness_client	*c = harness_client_new(NULL);
-	struct harness_response	 r;
-	char			*csrf, *body;
-	int			 ok;
-
-	cr_assert_not_null(c);
-	csrf = csrf_of(c, "/login");
-	body = harness_form("csrf", csrf, "email", email, "password", pw,
-	    NULL);
-	post_ok(c, "/login", body, &r);
-	ok = r.status == 303;
-	harness_response_free(&r);
-	free(body);
-	free(csrf);
-	if (!ok) {
-		harness_client_free(c);
-		return NULL;
-	}
-	return c;
-}
-
-/* Can email log in with pw?  (A failure counts against 127.0.0.1.) */
-static int
-can_log_in(const char *email, const char *pw)
-{
-	struct harness_client	*c = log_in(email, pw);
-
-	harness_client_free(c);
-	return c != NULL;
-}
 
 /*
  * Wrong passwords also count against the client address, shared by every
@@ -217,7 +65,7 @@ person_new(struct person *who, const char *tag)
 	    "display_name", tag, "password", PW_OLD, "password2", PW_OLD,
 	    NULL);
 	post_ok(who->c, "/signup", body, &r);
-	see_other(&r, "/tasks");
+	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	free(body);
 	free(csrf);
@@ -287,9 +135,9 @@ assert_saved(struct harness_client *c, struct harness_response *r,
 {
 	char	*body;
 
-	see_other(r, "/account");
+	assert_redirect(r, "/account");
 	harness_response_free(r);
-	body = page_ok(c, "/account");
+	body = check_page(c, "/account", 200);
 	cr_assert_not_null(strstr(body, message), "no \"%s\"", message);
 	free(body);
 }
@@ -301,43 +149,22 @@ assert_logged_out(struct harness_client *c, struct harness_response *r,
 {
 	char	*cookie, *body;
 
-	see_other(r, "/login");
+	assert_redirect(r, "/login");
 	harness_response_free(r);
 	cookie = harness_cookie(c, "dbk_session");
 	cr_assert(cookie == NULL || *cookie == '\0', "cookie kept: %s",
 	    cookie);
 	free(cookie);
-	body = page_ok(c, "/login");
+	body = check_page(c, "/login", 200);
 	cr_assert_not_null(strstr(body, message), "no \"%s\"", message);
 	free(body);
-}
-
-/* Is c logged in (a page behind the login answers 200)? */
-static int
-logged_in(struct harness_client *c)
-{
-	struct harness_response	 r;
-	int			 ok;
-
-	get_ok(c, "/tasks", &r);
-	ok = r.status == 200;
-	if (!ok) {
-		char	*loc = harness_header(&r, "Location");
-
-		cr_assert(r.status == 303 && loc != NULL &&
-		    strncmp(loc, "/login", 6) == 0, "GET /tasks: %ld %s",
-		    r.status, loc ? loc : "");
-		free(loc);
-	}
-	harness_response_free(&r);
-	return ok;
 }
 
 /* The users row of who still holds column = value? */
 static long
 user_has(const struct person *who, const char *column, const char *value)
 {
-	return sql_number("SELECT COUNT(*) FROM users WHERE id = %s AND "
+	return check_sql("SELECT COUNT(*) FROM users WHERE id = %s AND "
 	    "%s = '%s'", who->uid, column, value);
 }
 
@@ -349,13 +176,13 @@ Test(account, logged_out_gets_the_login_page)
 	struct harness_response	 r;
 
 	get_ok(c, "/account", &r);
-	see_other(&r, "/login?next=%2Faccount");
+	assert_redirect(&r, "/login?next=%2Faccount");
 	harness_response_free(&r);
 	get_ok(c, "/account/delete", &r);
-	see_other(&r, "/login?next=%2Faccount%2Fdelete");
+	assert_redirect(&r, "/login?next=%2Faccount%2Fdelete");
 	harness_response_free(&r);
 	post_ok(c, "/account/name", "display_name=x", &r);
-	see_other(&r, "/login");
+	assert_redirect(&r, "/login");
 	harness_response_free(&r);
 	harness_client_free(c);
 }
@@ -366,7 +193,7 @@ Test(account, page_shows_every_form_with_current_values)
 	char		*body, *v;
 
 	person_new(&who, "Page Person");
-	body = page_ok(who.c, "/account");
+	body = check_page(who.c, "/account", 200);
 	cr_assert_not_null(strstr(body, "<h1>Account</h1>"));
 	cr_assert_not_null(strstr(body, "aria-current=\"page\">Account</a>"));
 	cr_assert_not_null(strstr(body, "action=\"/account/name\""));
@@ -424,7 +251,7 @@ Test(account, every_form_refuses_a_missing_or_wrong_csrf_token)
 	/* Nothing changed, and the session is still there. */
 	cr_assert_eq(user_has(&who, "display_name", "Csrf Person"), 1);
 	cr_assert_eq(user_has(&who, "time_zone", "UTC"), 1);
-	cr_assert(logged_in(who.c));
+	cr_assert(session_alive(who.c));
 	person_free(&who);
 }
 
@@ -440,7 +267,7 @@ Test(account, get_of_a_form_url_is_not_found)
 	get_ok(who.c, "/account/logout-everywhere", &r);
 	cr_assert_eq(r.status, 404);
 	harness_response_free(&r);
-	cr_assert(logged_in(who.c));
+	cr_assert(session_alive(who.c));
 	person_free(&who);
 }
 
@@ -454,9 +281,9 @@ Test(account, name_change_shows_at_once_in_every_session)
 	char			*body;
 
 	person_new(&who, "Old Name");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
 	/* Both sessions are cached in Redis now. */
-	body = page_ok(other, "/tasks");
+	body = check_page(other, "/tasks", 200);
 	cr_assert_not_null(strstr(body, "Old Name"));
 	free(body);
 
@@ -466,12 +293,12 @@ Test(account, name_change_shows_at_once_in_every_session)
 	cr_assert_eq(user_has(&who, "display_name", "Grace <Hopper> & Co"),
 	    1);
 
-	body = page_ok(other, "/tasks");
+	body = check_page(other, "/tasks", 200);
 	cr_assert_not_null(strstr(body, "Grace &lt;Hopper&gt; &amp; Co"),
 	    "the other session still shows the old name");
 	cr_assert_null(strstr(body, "Old Name"));
 	free(body);
-	body = page_ok(who.c, "/account");
+	body = check_page(who.c, "/account", 200);
 	cr_assert_not_null(strstr(body, "value=\"Grace &lt;Hopper&gt; &amp; "
 	    "Co\""));
 	free(body);
@@ -510,7 +337,7 @@ Test(account, email_change_needs_the_password_and_moves_the_login)
 	char			*fresh, *body, *v;
 
 	person_new(&who, "Mail Person");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
 	fresh = harness_unique_email("moved");
 
 	account_post(who.c, "/account/email", 1, &r, "email", fresh,
@@ -519,12 +346,12 @@ Test(account, email_change_needs_the_password_and_moves_the_login)
 	cr_assert_eq(user_has(&who, "email", fresh), 1);
 
 	/* The other session's copy has the new address too. */
-	body = page_ok(other, "/account");
+	body = check_page(other, "/account", 200);
 	v = harness_input_value(body, "email");
 	cr_assert_str_eq(v, fresh);
 	free(v);
 	free(body);
-	cr_assert(logged_in(other));
+	cr_assert(session_alive(other));
 
 	cr_assert(can_log_in(fresh, PW_OLD));
 	cr_assert(!can_log_in(who.email, PW_OLD));
@@ -568,7 +395,7 @@ Test(account, email_errors)
 	assert_form_error(&r, "This is your email address already.");
 
 	cr_assert_eq(user_has(&who, "email", who.email), 1);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM users WHERE email = "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM users WHERE email = "
 	    "'%s'", fresh), 0);
 	forget_address_failures();
 	free(fresh);
@@ -586,9 +413,9 @@ Test(account, password_change_ends_the_other_sessions_only)
 	char			*body;
 
 	person_new(&who, "Pw Person");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
-	cr_assert(logged_in(other));
-	sql("INSERT INTO password_resets (token_hash, user_id, expires_at) "
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
+	cr_assert(session_alive(other));
+	check_sql("INSERT INTO password_resets (token_hash, user_id, expires_at) "
 	    "VALUES (UNHEX(SHA2(UUID(), 256)), %s, NOW() + INTERVAL 1 HOUR)",
 	    who.uid);
 
@@ -598,17 +425,17 @@ Test(account, password_change_ends_the_other_sessions_only)
 	assert_saved(who.c, &r, "Your password is changed.");
 
 	/* This session stays; the other one gets the login page. */
-	cr_assert(logged_in(who.c));
-	cr_assert(!logged_in(other), "the other session survived");
+	cr_assert(session_alive(who.c));
+	cr_assert(!session_alive(other), "the other session survived");
 	get_ok(other, "/account", &r);
-	see_other(&r, "/login?next=%2Faccount");
+	assert_redirect(&r, "/login?next=%2Faccount");
 	harness_response_free(&r);
-	body = page_ok(other, "/login");
+	body = check_page(other, "/login", 200);
 	cr_assert_not_null(strstr(body, "action=\"/login\""));
 	free(body);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM sessions WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM sessions WHERE "
 	    "user_id = %s", who.uid), 1);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets WHERE "
 	    "user_id = %s", who.uid), 0);
 
 	cr_assert(can_log_in(who.email, PW_NEW));
@@ -625,7 +452,7 @@ Test(account, password_errors_change_nothing)
 	struct harness_response	 r;
 
 	person_new(&who, "Pw Errors");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
 
 	account_post(who.c, "/account/password", 1, &r, "current_password",
 	    "wrong-password-1", "password", PW_NEW, "password2",
@@ -645,8 +472,8 @@ Test(account, password_errors_change_nothing)
 	    "", "password", PW_NEW, "password2", PW_NEW, NULL);
 	assert_form_error(&r, "Enter your current password.");
 
-	cr_assert(logged_in(other));
-	cr_assert(logged_in(who.c));
+	cr_assert(session_alive(other));
+	cr_assert(session_alive(who.c));
 	cr_assert(can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	harness_client_free(other);
@@ -688,15 +515,15 @@ Test(account, time_zone_is_saved_and_bumps_the_worklog_version)
 	char			*body, *v;
 
 	person_new(&who, "Zone Person");
-	before = sql_number("SELECT worklog_version FROM users WHERE id = %s",
+	before = check_sql("SELECT worklog_version FROM users WHERE id = %s",
 	    who.uid);
 	account_post(who.c, "/account/time-zone", 1, &r, "time_zone",
 	    " Europe/Berlin ", NULL);
 	assert_saved(who.c, &r, "Your time zone is saved.");
 	cr_assert_eq(user_has(&who, "time_zone", "Europe/Berlin"), 1);
-	cr_assert_eq(sql_number("SELECT worklog_version FROM users WHERE "
+	cr_assert_eq(check_sql("SELECT worklog_version FROM users WHERE "
 	    "id = %s", who.uid), before + 1);
-	body = page_ok(who.c, "/account");
+	body = check_page(who.c, "/account", 200);
 	v = harness_input_value(body, "time_zone");
 	cr_assert_str_eq(v, "Europe/Berlin");
 	free(v);
@@ -712,8 +539,8 @@ Test(account, time_zone_change_reaches_the_cached_work_log_at_once)
 	char			*body;
 
 	person_new(&who, "Zone Cache");
-	free(page_ok(who.c, "/worklog"));	/* cached with UTC */
-	body = page_ok(who.c, "/worklog");
+	free(check_page(who.c, "/worklog", 200));	/* cached with UTC */
+	body = check_page(who.c, "/worklog", 200);
 	cr_assert_not_null(strstr(body, "in your time zone, UTC."), "%s",
 	    body);
 	free(body);
@@ -721,7 +548,7 @@ Test(account, time_zone_change_reaches_the_cached_work_log_at_once)
 	account_post(who.c, "/account/time-zone", 1, &r, "time_zone",
 	    "Pacific/Kiritimati", NULL);
 	assert_saved(who.c, &r, "Your time zone is saved.");
-	body = page_ok(who.c, "/worklog");
+	body = check_page(who.c, "/worklog", 200);
 	cr_assert_not_null(strstr(body, "in your time zone, "
 	    "Pacific/Kiritimati."), "the work log still shows the old zone");
 	free(body);
@@ -757,15 +584,15 @@ Test(account, log_out_everywhere_ends_every_session)
 	struct harness_response	 r;
 
 	person_new(&who, "Everywhere");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
-	cr_assert(logged_in(other));
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
+	cr_assert(session_alive(other));
 
 	account_post(who.c, "/account/logout-everywhere", 1, &r, NULL);
 	assert_logged_out(who.c, &r, "You are logged out everywhere.");
 
-	cr_assert(!logged_in(other));
-	cr_assert(!logged_in(who.c));
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM sessions WHERE "
+	cr_assert(!session_alive(other));
+	cr_assert(!session_alive(who.c));
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM sessions WHERE "
 	    "user_id = %s", who.uid), 0);
 	cr_assert(can_log_in(who.email, PW_OLD));
 	harness_client_free(other);
@@ -842,34 +669,34 @@ fill_everything(struct person *who)
 	csrf = csrf_of(who->c, "/tasks");
 	body = harness_form("csrf", csrf, "titles", "first task", NULL);
 	post_ok(who->c, "/tasks", body, &r);
-	see_other(&r, "/tasks");
+	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	free(body);
 	free(csrf);
-	free(page_ok(who->c, "/tasks"));	/* the list is cached in Redis */
+	free(check_page(who->c, "/tasks", 200));	/* the list is cached in Redis */
 
-	task = sql_number("SELECT MAX(id) FROM tasks WHERE user_id = %s",
+	task = check_sql("SELECT MAX(id) FROM tasks WHERE user_id = %s",
 	    who->uid);
-	sql("INSERT INTO worklog_entries (user_id, day, kind) VALUES "
+	check_sql("INSERT INTO worklog_entries (user_id, day, kind) VALUES "
 	    "(%s, '2026-01-05', 'office')", who->uid);
-	sql("INSERT INTO worklog_allowances (user_id, year, vacation_days) "
+	check_sql("INSERT INTO worklog_allowances (user_id, year, vacation_days) "
 	    "VALUES (%s, 2026, 25.0)", who->uid);
-	sql("INSERT INTO password_resets (token_hash, user_id, expires_at) "
+	check_sql("INSERT INTO password_resets (token_hash, user_id, expires_at) "
 	    "VALUES (UNHEX(SHA2(UUID(), 256)), %s, NOW() + INTERVAL 1 HOUR)",
 	    who->uid);
-	sql("INSERT IGNORE INTO reports (report_date, time_zone, range_start, "
+	check_sql("INSERT IGNORE INTO reports (report_date, time_zone, range_start, "
 	    "range_end, people, tasks_completed) VALUES ('1970-01-01', 'UTC', "
 	    "'1970-01-01', '1970-01-02', 1, 1)");
-	sql("INSERT INTO report_people (report_date, user_id, email, "
+	check_sql("INSERT INTO report_people (report_date, user_id, email, "
 	    "display_name, tasks_completed) VALUES ('1970-01-01', %s, '%s', "
 	    "'x', 1)", who->uid, who->email);
-	sql("INSERT INTO report_items (report_date, user_id, task_id, title, "
+	check_sql("INSERT INTO report_items (report_date, user_id, task_id, title, "
 	    "completed_at) VALUES ('1970-01-01', %s, %ld, 'first task', "
 	    "NOW())", who->uid, task);
-	sql("INSERT INTO login_failures (subject, failures, window_start) "
+	check_sql("INSERT INTO login_failures (subject, failures, window_start) "
 	    "VALUES ('a:%s', 1, NOW())", who->email);
 	/* Audit rows naming the person as actor and as target. */
-	sql("INSERT INTO admin_audit (actor_user_id, actor, action, "
+	check_sql("INSERT INTO admin_audit (actor_user_id, actor, action, "
 	    "target_user_id, detail) VALUES (%s, '%s', 'disable', %s, "
 	    "'by %s')", who->uid, who->email, who->uid, who->email);
 	/* A work-log month as worklogcache.c stores it. */
@@ -897,19 +724,19 @@ assert_no_rows(const struct person *who)
 	};
 	size_t			 i;
 
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM users WHERE id = %s OR "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM users WHERE id = %s OR "
 	    "email = '%s'", who->uid, who->email), 0);
 	for (i = 0; i < sizeof(by_user) / sizeof(by_user[0]); i++)
-		cr_assert_eq(sql_number("SELECT COUNT(*) FROM %s WHERE "
+		cr_assert_eq(check_sql("SELECT COUNT(*) FROM %s WHERE "
 		    "user_id = %s", by_user[i], who->uid), 0, "rows left in %s",
 		    by_user[i]);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM login_failures WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM login_failures WHERE "
 	    "subject = 'a:%s'", who->email), 0);
 	/* The audit trail keeps its rows, without the person's email. */
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM admin_audit WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM admin_audit WHERE "
 	    "actor_user_id = %s OR target_user_id = %s", who->uid, who->uid),
 	    1);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM admin_audit WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM admin_audit WHERE "
 	    "actor LIKE '%%%s%%' OR detail LIKE '%%%s%%'", who->email,
 	    who->email), 0);
 }
@@ -921,7 +748,7 @@ Test(account, delete_page_asks_for_the_password)
 	char			*body;
 
 	person_new(&who, "Delete Asks");
-	body = page_ok(who.c, "/account/delete");
+	body = check_page(who.c, "/account/delete", 200);
 	cr_assert_not_null(strstr(body, "<h1>Delete your account?</h1>"));
 	cr_assert_not_null(strstr(body, "action=\"/account/delete\""));
 	cr_assert_not_null(strstr(body, "type=\"password\""));
@@ -936,7 +763,7 @@ Test(account, delete_page_asks_for_the_password)
 	assert_form_error(&r, "That is not your current password.");
 
 	cr_assert_eq(user_has(&who, "email", who.email), 1);
-	cr_assert(logged_in(who.c));
+	cr_assert(session_alive(who.c));
 	forget_address_failures();
 	person_free(&who);
 }
@@ -949,8 +776,8 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 	char			*traces;
 
 	person_new(&who, "Delete Me");
-	cr_assert_not_null(other = log_in(who.email, PW_OLD));
-	free(page_ok(other, "/tasks"));
+	cr_assert_not_null(other = logged_in(who.email, PW_OLD));
+	free(check_page(other, "/tasks", 200));
 	fill_everything(&who);
 
 	account_post(who.c, "/account/delete", 1, &r, "password", PW_OLD,
@@ -959,12 +786,12 @@ Test(account, deletion_leaves_no_rows_and_no_redis_keys)
 
 	assert_no_rows(&who);
 	/* The report row made for this test (its people went with it). */
-	sql("DELETE FROM reports WHERE report_date = '1970-01-01'");
+	check_sql("DELETE FROM reports WHERE report_date = '1970-01-01'");
 	traces = redis_traces(&who);
 	cr_assert_str_empty(traces, "Redis still holds:\n%s", traces);
 	free(traces);
 
-	cr_assert(!logged_in(other));
+	cr_assert(!session_alive(other));
 	cr_assert(!can_log_in(who.email, PW_OLD));
 	forget_address_failures();
 	/* The failed login above made a new counter for that email. */

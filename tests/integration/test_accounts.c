@@ -147,21 +147,6 @@ signup_post(struct harness_client *c, const char *email, const char *name,
 	free(csrf);
 }
 
-/* Can email log in with pw (on a fresh client)? */
-static int
-can_log_in(const char *email, const char *pw)
-{
-	struct harness_client	*c = client_new();
-	struct harness_response	 r;
-	int			 ok;
-
-	login_post(c, email, pw, NULL, &r);
-	ok = r.status == 303;
-	harness_response_free(&r);
-	harness_client_free(c);
-	return ok;
-}
-
 /*
  * Failed logins also count against the client address (20 per 15 min), and
  * every test connects from 127.0.0.1: forget that counter before a test

@@ -226,19 +226,6 @@ assert_admin_hidden(struct harness_client *c, const char *csrf,
 	harness_response_free(&unknown);
 }
 
-/* Is c logged in (GET /tasks answers 200, not the login redirect)? */
-static int
-logged_in(struct harness_client *c)
-{
-	struct harness_response	 r;
-	int			 yes;
-
-	get_ok(c, "/tasks", &r);
-	yes = r.status == 200;
-	harness_response_free(&r);
-	return yes;
-}
-
 TestSuite(admin_web, .timeout = 120);
 
 /* ------------------------------------------------------------- the 404 */
@@ -266,7 +253,7 @@ Test(admin_web, anonymous_and_members_get_the_unknown_url_404)
 	assert_admin_hidden(forged, NULL, victim_id, "forged cookie");
 
 	/* Nothing happened to the victim, and no audit row was written. */
-	cr_assert(logged_in(victim), "the victim's session ended");
+	cr_assert(session_alive(victim), "the victim's session ended");
 	flag = harness_sql("SELECT is_disabled FROM users WHERE id = %s",
 	    victim_id);
 	cr_assert_str_eq(flag, "0");
@@ -385,8 +372,8 @@ Test(admin_web, disable_ends_sessions_at_once_and_refuses_login)
 	victim = signed_up("disabled", &victim_email);
 	victim_id = user_id(victim_email);
 	/* Served once from MariaDB, then from the Redis copy. */
-	cr_assert(logged_in(victim));
-	cr_assert(logged_in(victim));
+	cr_assert(session_alive(victim));
+	cr_assert(session_alive(victim));
 	admin = admin_client(&email);
 
 	/* Without the token: 403, and nothing changes. */
@@ -396,7 +383,7 @@ Test(admin_web, disable_ends_sessions_at_once_and_refuses_login)
 	cr_assert_eq(r.status, 403);
 	harness_response_free(&r);
 	free(body);
-	cr_assert(logged_in(victim));
+	cr_assert(session_alive(victim));
 
 	body = account_action(admin, victim_id, "disable");
 	cr_assert_not_null(strstr(body, "is disabled: it cannot log in"));
@@ -429,7 +416,7 @@ Test(admin_web, disable_ends_sessions_at_once_and_refuses_login)
 	cr_assert_not_null(strstr(r.body, "This account is disabled."));
 	cr_assert_null(strstr(r.headers, "dbk_session="), "a session cookie");
 	harness_response_free(&r);
-	cr_assert(!logged_in(fresh));
+	cr_assert(!session_alive(fresh));
 
 	/* Disabling again says so. */
 	body = account_action(admin, victim_id, "disable");
@@ -456,7 +443,7 @@ Test(admin_web, enable_again_lets_the_account_log_in)
 
 	body = account_action(admin, id, "disable");
 	free(body);
-	cr_assert(!logged_in(person));
+	cr_assert(!session_alive(person));
 
 	body = account_action(admin, id, "enable");
 	cr_assert_not_null(strstr(body, "is enabled: it can log in again"));
@@ -467,7 +454,7 @@ Test(admin_web, enable_again_lets_the_account_log_in)
 	login_post(again, person_email, PASSWORD, NULL, &r);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	cr_assert(logged_in(again));
+	cr_assert(session_alive(again));
 
 	free(id);
 	free(person_email);
@@ -491,7 +478,7 @@ Test(admin_web, an_admin_cannot_disable_themself)
 	v = harness_sql("SELECT is_disabled FROM users WHERE id = %s", id);
 	cr_assert_str_eq(v, "0");
 	free(v);
-	cr_assert(logged_in(admin));
+	cr_assert(session_alive(admin));
 	free(id);
 	free(email);
 	harness_client_free(admin);
@@ -588,7 +575,7 @@ Test(admin_web, set_admin_off_takes_effect_at_once)
 	assert_like_unknown(&r, &unknown, "POST after set-admin off");
 	harness_response_free(&r);
 	free(body);
-	cr_assert(logged_in(admin));
+	cr_assert(session_alive(admin));
 
 	/* The 404 refreshed the session's copy: the nav link is gone. */
 	body = page(admin, "/tasks");

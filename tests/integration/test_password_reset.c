@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
-#include <mysql.h>
 
 #include "checks.h"
 #include "harness.h"
@@ -35,70 +34,6 @@
 TestSuite(password_reset, .timeout = 90);
 
 /* ------------------------------------------------------------ MariaDB */
-
-static MYSQL *
-db_connect(void)
-{
-	const char	*port = getenv("DAYBOOK_DB_PORT");
-	const char	*pwfile = getenv("DAYBOOK_DB_PASSWORD_FILE");
-	char		 pw[256] = "";
-	FILE		*f;
-	MYSQL		*db;
-
-	cr_assert(port != NULL && pwfile != NULL,
-	    "source var/test/env.sh first");
-	cr_assert_not_null(f = fopen(pwfile, "r"));
-	cr_assert(fgets(pw, sizeof(pw), f) != NULL);
-	fclose(f);
-	pw[strcspn(pw, "\r\n")] = '\0';
-	cr_assert_not_null(db = mysql_init(NULL));
-	cr_assert(mysql_real_connect(db, getenv("DAYBOOK_DB_HOST"), "daybook",
-	    pw, "daybook", (unsigned int)atoi(port), NULL, 0) != NULL,
-	    "MariaDB: %s", mysql_error(db));
-	return db;
-}
-
-/* Run one statement; returns the affected rows. */
-static unsigned long long
-sql(const char *fmt, ...)
-{
-	MYSQL			*db = db_connect();
-	char			 q[1024];
-	va_list			 ap;
-	unsigned long long	 n;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(db, q), 0, "%s: %s", q, mysql_error(db));
-	n = mysql_affected_rows(db);
-	mysql_close(db);
-	return n;
-}
-
-/* The first column of the first row of a query, as a number. */
-static long long
-sql_number(const char *fmt, ...)
-{
-	MYSQL		*db = db_connect();
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	char		 q[1024];
-	va_list		 ap;
-	long long	 n;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(db, q), 0, "%s: %s", q, mysql_error(db));
-	cr_assert_not_null(res = mysql_store_result(db));
-	row = mysql_fetch_row(res);
-	cr_assert(row != NULL && row[0] != NULL, "no value: %s", q);
-	n = strtoll(row[0], NULL, 10);
-	mysql_free_result(res);
-	mysql_close(db);
-	return n;
-}
 
 /* -------------------------------------------------------- the sink */
 
@@ -262,54 +197,6 @@ signed_up_as(const char *email)
 	free(body);
 	free(csrf);
 	return c;
-}
-
-/* A second session of email (a fresh client logged in), or NULL. */
-static struct harness_client *
-logged_in(const char *email, const char *pw)
-{
-	struct harness_client	*c = client_new();
-	struct harness_response	 r;
-	int			 ok;
-
-	login_post(c, email, pw, NULL, &r);
-	ok = r.status == 303;
-	harness_response_free(&r);
-	if (!ok) {
-		harness_client_free(c);
-		return NULL;
-	}
-	return c;
-}
-
-static int
-can_log_in(const char *email, const char *pw)
-{
-	struct harness_client	*c = logged_in(email, pw);
-
-	harness_client_free(c);
-	return c != NULL;
-}
-
-/* Is c's session alive (GET /tasks 200, not a 303 to the login page)? */
-static int
-session_alive(struct harness_client *c)
-{
-	struct harness_response	 r;
-	long			 status;
-
-	get_ok(c, "/tasks", &r);
-	status = r.status;
-	if (status == 303) {
-		char	*loc = harness_header(&r, "Location");
-
-		cr_assert(loc != NULL && strncmp(loc, "/login", 6) == 0,
-		    "303 to %s", loc ? loc : "(none)");
-		free(loc);
-	} else
-		cr_assert_eq(status, 200);
-	harness_response_free(&r);
-	return status == 200;
 }
 
 /* POST /password/forgot for email on c; the response is left in r. */
@@ -519,7 +406,7 @@ Test(password_reset, no_account_discovery)
 	/* The known address got its mail; the unknown one nothing. */
 	free(mail_wait(known, 0));
 	cr_assert_eq(mails_to(unknown, NULL, 0), 0);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM users WHERE email = "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM users WHERE email = "
 	    "'%s'", unknown), 0);
 
 	harness_response_free(&rk);
@@ -559,10 +446,10 @@ Test(password_reset, mail_link_works_once_and_ends_every_session)
 	    "charset=utf-8\r\n"));
 
 	/* Only the hash of the token is stored. */
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets WHERE "
 	    "token_hash = UNHEX(SHA2(UNHEX('%s'), 256)) AND used_at IS NULL",
 	    token_of(o.link)), 1);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets WHERE "
 	    "HEX(token_hash) = UPPER('%s')", token_of(o.link)), 0);
 
 	opened_post(&o, NEW_PASSWORD, &r);
@@ -588,7 +475,7 @@ Test(password_reset, expired_link_is_refused)
 	struct opened	o;
 
 	opened_start(&o, "expired");
-	cr_assert_eq(sql("UPDATE password_resets SET expires_at = "
+	cr_assert_eq(check_sql("UPDATE password_resets SET expires_at = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE user_id = (SELECT id "
 	    "FROM users WHERE email = '%s')", o.email), 1);
 	opened_assert_gone(&o);
@@ -627,6 +514,15 @@ Test(password_reset, newer_link_voids_older)
 
 	forgot_ok(email);
 	m1 = mail_wait(email, 0);
+	/* Within the minute a second request sends nothing new. */
+	forgot_ok(email);
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets pr "
+	    "JOIN users u ON u.id = pr.user_id WHERE u.email = '%s'", email),
+	    1);
+	/* A minute later it replaces the first link. */
+	check_sql("UPDATE password_resets pr JOIN users u ON u.id = pr.user_id "
+	    "SET pr.created_at = pr.created_at - INTERVAL 2 MINUTE "
+	    "WHERE u.email = '%s'", email);
 	forgot_ok(email);
 	m2 = mail_wait(email, 1);
 	l1 = link_of(m1);
@@ -693,15 +589,15 @@ Test(password_reset, disabled_account_cannot_reset)
 	struct opened	o;
 
 	opened_start(&o, "disabled");
-	cr_assert_eq(sql("UPDATE users SET is_disabled = 1 WHERE email = "
+	cr_assert_eq(check_sql("UPDATE users SET is_disabled = 1 WHERE email = "
 	    "'%s'", o.email), 1);
 	opened_assert_gone(&o);
 
 	/* Same answer as for anyone; no new link stored. */
 	forgot_ok(o.email);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets WHERE "
 	    "user_id = (SELECT id FROM users WHERE email = '%s')", o.email), 1);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM password_resets WHERE "
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM password_resets WHERE "
 	    "used_at IS NULL AND user_id = (SELECT id FROM users WHERE "
 	    "email = '%s')", o.email), 1);
 	opened_free(&o);
@@ -772,7 +668,7 @@ Test(password_reset, concurrent_uses_of_one_link)
 	pthread_barrier_destroy(&all_read);
 	cr_assert_eq(ok, 1, "%d of 4 uses succeeded", ok);
 	cr_assert_eq(gone, 3, "%d of 4 uses refused", gone);
-	cr_assert_eq(sql_number("SELECT COUNT(*) FROM sessions WHERE user_id ="
+	cr_assert_eq(check_sql("SELECT COUNT(*) FROM sessions WHERE user_id ="
 	    " (SELECT id FROM users WHERE email = '%s')", email), 1);
 
 	free(link);
