@@ -14,16 +14,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as h from './helpers.mjs';
 
 const { BASE_URL, TIMEOUT_MS } = h;
 
 // One person per run, so the test can run again against the same database.
-const RUN_ID = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-const EMAIL = `browser-${RUN_ID}@example.com`;
-const DISPLAY_NAME = `Browser ${RUN_ID}`;
-const PASSWORD = `pw-${randomBytes(9).toString('base64url')}`;
+const ACCOUNT = h.newAccount('browser');
+const RUN_ID = ACCOUNT.runId;
 const TITLES = [
 	`Water the plants ${RUN_ID}`,
 	`Write the weekly report ${RUN_ID}`,
@@ -44,11 +41,6 @@ const notes = new Set();
 function watchPage(target, into)
 {
 	h.watchPage(target, into, notes);
-}
-
-async function newContext(options = {})
-{
-	return h.newContext(browser, options);
 }
 
 async function submitAndFollow(button, expectPath)
@@ -75,10 +67,7 @@ function section(name)
 }
 
 before(async () => {
-	browser = await h.launchBrowser();
-	context = await newContext();
-	page = await context.newPage();
-	watchPage(page, problems);
+	({ browser, context, page } = await h.openPage(problems, notes));
 });
 
 after(async () => {
@@ -132,19 +121,12 @@ test('sign up, add three tasks, complete one, log out', async (t) => {
 	const step = h.stepper(t);
 
 	await step('sign up lands on /tasks', async () => {
-		const resp = await page.goto(`${BASE_URL}/signup`);
-		assert.equal(resp.status(), 200);
-		await page.getByLabel('Email').fill(EMAIL);
-		await page.getByLabel('Display name').fill(DISPLAY_NAME);
-		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-		await page.getByLabel('Repeat password').fill(PASSWORD);
-		await submitAndFollow(page.getByRole('button', { name: 'Sign up' }),
-		    '/tasks');
+		await h.signUp(page, ACCOUNT);
 		assert.equal(await page.getByRole('heading', { level: 1 }).textContent(),
 		    'Tasks');
 		// Logged in: the header shows who and offers "Log out".
 		assert.match(await page.locator('header').textContent(),
-		    new RegExp(DISPLAY_NAME));
+		    new RegExp(ACCOUNT.displayName));
 		await page.getByRole('button', { name: 'Log out' }).waitFor();
 	});
 

@@ -11,14 +11,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as h from './helpers.mjs';
 
 const { BASE_URL } = h;
 
-const RUN_ID = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-const EMAIL = `summary-${RUN_ID}@example.com`;
-const PASSWORD = `pw-${randomBytes(9).toString('base64url')}`;
+const ACCOUNT = h.newAccount('summary');
 // The server's "this year" is the UTC one.
 const YEAR = new Date().getUTCFullYear();
 
@@ -53,10 +50,7 @@ async function rowCells(table, name)
 }
 
 before(async () => {
-	browser = await h.launchBrowser();
-	context = await h.newContext(browser);
-	page = await context.newPage();
-	h.watchPage(page, problems);
+	({ browser, context, page } = await h.openPage(problems));
 });
 
 after(async () => {
@@ -68,13 +62,7 @@ test('year summary: import, allowances, chart and table', async (t) => {
 	const step = h.stepper(t);
 
 	await step('sign up', async () => {
-		await page.goto(`${BASE_URL}/signup`);
-		await page.getByLabel('Email').fill(EMAIL);
-		await page.getByLabel('Display name').fill(`Summary ${RUN_ID}`);
-		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-		await page.getByLabel('Repeat password').fill(PASSWORD);
-		await h.submitAndFollow(page, page.getByRole('button', { name: 'Sign up' }),
-		    '/tasks');
+		await h.signUp(page, ACCOUNT);
 	});
 
 	await step('import a CSV file through the upload form', async () => {
