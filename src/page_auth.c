@@ -372,7 +372,6 @@ login_form(struct http_request *req, struct auth_page *p, int status)
 	dbk_view_set_cstr(root, "next", p->next);
 	if (p->error != NULL)
 		dbk_view_set_cstr(root, "error", p->error);
-	dbk_view_set_bool(root, "signup_open", dbk_cfg.signup_open);
 	(void)dbk_view_respond(req, status, "login", root, NULL);
 }
 

@@ -162,6 +162,7 @@ dbk_view_respond(struct http_request *req, int status, const char *name,
 
 	dbk_view_set_cstr(root, "css_url", dbk_asset_url("daybook.css"));
 	dbk_view_set_cstr(root, "icon_url", dbk_asset_url("favicon.svg"));
+	dbk_view_set_bool(root, "signup_open", dbk_cfg.signup_open);
 
 	mustache_buf_reset(&out);
 	if (mustache_render(t, root, &out, &err) == -1) {
