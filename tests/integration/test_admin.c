@@ -536,8 +536,8 @@ Test(admin, demo_seed_counts_and_reruns)
 	expect_status(0);
 	ADMIN(NULL, NULL, "seed", "sql/seed/0001_demo.sql");
 	expect_status(0);
-	expect_out("seed: sql/seed/0001_demo.sql: 2 statements committed, "
-	    "11 rows");
+	expect_out("seed: sql/seed/0001_demo.sql: 4 statements committed, "
+	    "27 rows");
 	cr_assert_str_eq(sql_value("SELECT CONCAT(display_name, '/', is_admin)"
 	    " FROM users WHERE email = 'demo@example.com'"), "Demo/1");
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM tasks", NULL), 10);
@@ -545,11 +545,22 @@ Test(admin, demo_seed_counts_and_reruns)
 	    "completed_at IS NOT NULL", NULL), 4);
 	cr_assert_eq(dbk_password_verify(sql_value("SELECT password_hash FROM "
 	    "users WHERE email = 'demo@example.com'"), "demo-password", 13), 1);
+	/* Three weeks of weekdays, one of them half a sick day. */
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM worklog_entries WHERE "
+	    "WEEKDAY(day) < 5 AND day < UTC_DATE()", NULL), 15);
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM worklog_entries WHERE "
+	    "kind = 'sick' AND half_day = 1", NULL), 1);
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM worklog_entries WHERE "
+	    "kind = 'vacation'", NULL), 1);
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM worklog_allowances",
+	    NULL), 1);
 
 	ADMIN(NULL, NULL, "seed", "sql/seed/0001_demo.sql");
 	expect_status(0);
-	expect_out("2 statements committed, 0 rows");
+	expect_out("4 statements committed, 0 rows");
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM tasks", NULL), 10);
+	cr_assert_eq(sql_number("SELECT COUNT(*) FROM worklog_entries", NULL),
+	    15);
 	cr_assert_eq(sql_number("SELECT COUNT(*) FROM users", NULL), 1);
 }
 
