@@ -5,7 +5,6 @@
  */
 
 #include <string.h>
-#include <time.h>
 
 #include "page.h"
 #include "validate.h"
