@@ -11,6 +11,7 @@
 #include "page.h"
 #include "password.h"
 #include "validate.h"
+#include "worklog.h"
 #include "mustache/mustache.h"
 
 #define TEXT_MAX		20000	/* a single-line field, in bytes */
@@ -187,14 +188,38 @@ dbk_page_write_done(struct http_request *req, int *tries,
 	return (1);
 }
 
-/* Today's date in UTC as YYYY-MM-DD (11 bytes). */
+/*
+ * Today's date in zone tz (an IANA name; NULL, "" or an unknown zone:
+ * UTC) as YYYY-MM-DD into out (11 bytes).  On the hot path of every page:
+ * UTC costs a gmtime_r; another zone is looked up (worklog.c, a zone file
+ * read) at most once a minute per worker for the zone asked last, since
+ * a date can only change on a minute (zone offsets are whole minutes).
+ */
 void
-dbk_page_today(char *out)
+dbk_page_today(const char *tz, char *out)
 {
-	struct tm	tm;
-	time_t		now;
+	static char		memo_tz[DBK_TZ_MAX + 1];
+	static char		memo_day[11];
+	static time_t		memo_minute = -1;
+	struct dbk_date		date;
+	struct tm		tm;
+	time_t			now;
 
 	now = time(NULL);
+	if (tz != NULL && tz[0] != '\0' && strcmp(tz, "UTC")) {
+		if (now / 60 == memo_minute && !strcmp(tz, memo_tz)) {
+			memcpy(out, memo_day, sizeof(memo_day));
+			return;
+		}
+		if (strlen(tz) < sizeof(memo_tz) &&
+		    dbk_date_in_zone(tz, now, &date) == 0) {
+			dbk_date_format(&date, memo_day);
+			(void)kore_strlcpy(memo_tz, tz, sizeof(memo_tz));
+			memo_minute = now / 60;
+			memcpy(out, memo_day, sizeof(memo_day));
+			return;
+		}
+	}
 	(void)gmtime_r(&now, &tm);
 	(void)strftime(out, 11, "%Y-%m-%d", &tm);
 }

@@ -32,7 +32,7 @@ int	dbk_page_auth_gate(struct http_request *, struct dbk_auth *);
 int	dbk_page_csrf_gate(struct http_request *, struct dbk_auth *);
 int	dbk_page_write_done(struct http_request *, int *, u_int64_t *,
 	    const char *);
-void	dbk_page_today(char *);
+void	dbk_page_today(const char *, char *);
 void	dbk_urlencode(struct kore_buf *, const char *);
 int	dbk_form_multiline(struct http_request *, const char *, char **,
 	    size_t *);

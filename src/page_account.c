@@ -7,9 +7,10 @@
  * Every change is one MariaDB transaction with the person's users row
  * locked first (READ COMMITTED, retried on a deadlock), which also lists
  * the sessions whose Redis copies must change.  After the commit those
- * copies are refreshed (name, email) or tombstoned (password, log out
- * everywhere, deletion), or the work-log cache is invalidated (time zone),
- * before the 303 goes out: the next page already shows the change.
+ * copies are refreshed (name, email, time zone) or tombstoned (password,
+ * log out everywhere, deletion), and the work-log cache is invalidated
+ * (time zone), before the 303 goes out: the next page already shows the
+ * change.
  * Checking the current password and hashing a new one run on a task
  * thread (pwtask.c); wrong current passwords count against the login
  * limits of the account.
@@ -81,6 +82,7 @@ struct account_page {
 	u_int64_t		version;
 	int			tries;
 	int			stale;	/* the password hash moved */
+	int			sessions_synced;	/* time zone: step 1 */
 	const char		*error[E_COUNT];
 	char			limit_msg[96];
 };
@@ -601,9 +603,11 @@ write_sql(struct account_page *p, struct kore_buf *sql,
 	case ACT_TIME_ZONE:
 		kore_buf_appendf(sql, "UPDATE users SET time_zone = ?, "
 		    "worklog_version = worklog_version + 1 WHERE id = ?;"
-		    "SELECT worklog_version FROM users WHERE id = ?;");
+		    "SELECT worklog_version FROM users WHERE id = ?;%s",
+		    DBK_SESSION_LIST_SQL);
 		params[(*n)++] = (struct dbk_sql_param)DBK_SQL_P_TEXT(p->zone,
 		    strlen(p->zone));
+		params[(*n)++] = id;
 		params[(*n)++] = id;
 		params[(*n)++] = id;
 		break;
@@ -652,6 +656,8 @@ session_result(enum account_action action)
 	case ACT_EMAIL:
 	case ACT_PASSWORD:
 		return (DBK_WRITE_FIRST + 1);
+	case ACT_TIME_ZONE:
+		return (DBK_WRITE_FIRST + 2);
 	default:
 		return (DBK_WRITE_FIRST);
 	}
@@ -708,7 +714,7 @@ write_done(struct http_request *req, struct account_page *p)
 	return (1);
 }
 
-/* The person as the fresh session copies show them (name, email). */
+/* The person as the fresh session copies show them (name, email, zone). */
 static void
 user_after(struct account_page *p, struct dbk_user *user)
 {
@@ -716,6 +722,9 @@ user_after(struct account_page *p, struct dbk_user *user)
 	if (p->action == ACT_NAME)
 		(void)kore_strlcpy(user->display_name, p->name,
 		    sizeof(user->display_name));
+	else if (p->action == ACT_TIME_ZONE)
+		(void)kore_strlcpy(user->time_zone, p->zone,
+		    sizeof(user->time_zone));
 	else
 		(void)kore_strlcpy(user->email, p->email, sizeof(user->email));
 }
@@ -757,12 +766,13 @@ acc_write_wait(struct http_request *req)
 		    dbk_session_refresh_listed(&r->cache, &r->db, idx, &user);
 		break;
 	case ACT_TIME_ZONE:
+		/* The session copies now, the work log in acc_sync_wait. */
 		row = dbk_db_row(&r->db, DBK_WRITE_FIRST + 1, NULL);
 		if (row != NULL)
 			p->version = strtoull(row[0], NULL, 10);
-		dbk_worklog_invalidate(&r->cache, p->auth.user.id,
-		    p->version);
-		sent = 1;
+		user_after(p, &user);
+		sent = dbk_session_refresh_listed(&r->cache, &r->db, idx,
+		    &user);
 		break;
 	case ACT_PASSWORD:
 		p->stale = (r->db.affected[DBK_WRITE_FIRST] == 0);
@@ -855,6 +865,15 @@ acc_sync_wait(struct http_request *req)
 
 	if (dbk_cache_pending(&r->cache))
 		return (HTTP_STATE_RETRY);
+	if (p->action == ACT_TIME_ZONE && !p->sessions_synced) {
+		/* Step 2 of a new zone: after the sessions, the work log. */
+		if (r->cache.ncmds > 0)
+			dbk_session_sync_done(&r->cache);
+		p->sessions_synced = 1;
+		dbk_worklog_invalidate(&r->cache, p->auth.user.id,
+		    p->version);
+		return (HTTP_STATE_CONTINUE);
+	}
 	if (p->action == ACT_TIME_ZONE)
 		dbk_worklog_invalidated(&r->cache);
 	else if (r->cache.ncmds > 0)

@@ -266,8 +266,7 @@ admin_check_wait(struct http_request *req)
 	}
 	is_admin = row[0][0] == '1';
 	if (is_admin != p->auth.user.is_admin) {
-		memset(&fresh, 0, sizeof(fresh));
-		fresh.id = p->auth.user.id;
+		fresh = p->auth.user;	/* the time zone as the session has it */
 		fresh.is_admin = is_admin;
 		(void)kore_strlcpy(fresh.email, row[1], sizeof(fresh.email));
 		(void)kore_strlcpy(fresh.display_name, row[2],

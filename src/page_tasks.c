@@ -398,7 +398,7 @@ page_key(struct http_request *req, struct tasks_page *p,
 {
 	char	today[11];
 
-	dbk_page_today(today);
+	dbk_page_today(p->auth.user.time_zone, today);
 	dbk_pagekey_init(key, &p->auth, p->list_version, task_filter(req),
 	    today);
 }
@@ -477,7 +477,7 @@ tasks_render(struct http_request *req)
 	reusable = page_reusable(req, p) && p->list_version != 0;
 
 	root = dbk_page_context(req, &p->auth, "Tasks");
-	dbk_page_today(today);
+	dbk_page_today(p->auth.user.time_zone, today);
 	dbk_tasklist_view(p->payload, today, &view);
 
 	dbk_view_set_bool(root, "nav_tasks", 1);

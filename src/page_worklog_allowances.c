@@ -192,7 +192,8 @@ allow_auth(struct http_request *req)
 	} else {
 		http_populate_qs(req);
 	}
-	if (dbk_wldata_year(req, !post, &p->year) == -1) {
+	if (dbk_wldata_year(req, !post, p->wl.auth.user.time_zone,
+	    &p->year) == -1) {
 		p->year_error = "Enter a year from 1970 to 2100 as four "
 		    "digits, e.g. 2026.";
 		allow_render(req, p, HTTP_STATUS_BAD_REQUEST);

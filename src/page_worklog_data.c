@@ -155,7 +155,8 @@ data_year(struct http_request *req, struct data_page *p)
 			return (1);
 		}
 	}
-	if (dbk_wldata_year(req, 0, &p->year) == 1)
+	if (dbk_wldata_year(req, 0, p->wl.auth.user.time_zone,
+	    &p->year) == 1)
 		return (1);
 	p->error = p->action == DATA_EXPORT ?
 	    "Export a year from 1970 to 2100 (four digits) or all years." :
@@ -253,7 +254,8 @@ data_list_wait(struct http_request *req)
 	dbk_view_set(root, "years", years);
 	dbk_view_set_bool(root, "has_years", first != 0);
 	dbk_view_set_int(root, "delete_year",
-	    first != 0 ? first : dbk_wldata_this_year());
+	    first != 0 ? first :
+	    dbk_wldata_this_year(p->wl.auth.user.time_zone));
 	dbk_view_set_int(root, "import_max_kb", DBK_WL_IMPORT_MAX / 1000);
 	dbk_view_set_int(root, "import_max_rows", DBK_CSV_MAX_ROWS);
 	if (p->error != NULL)

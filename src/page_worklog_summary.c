@@ -1,5 +1,5 @@
 /*
- * GET /worklog/summary?year=YYYY (default: this year, UTC): a year of the
+ * GET /worklog/summary?year=YYYY (default: this year, own zone): a year of the
  * person's work log as a table of months by kinds with the year's totals,
  * the allowances used and remaining, and a bar chart of the months drawn
  * here as inline SVG (stacked by kind; each kind has a colour and a
@@ -97,7 +97,8 @@ summary_auth(struct http_request *req)
 		return (ret);
 
 	http_populate_qs(req);
-	if (dbk_wldata_year(req, 1, &p->year) == -1) {
+	if (dbk_wldata_year(req, 1, p->wl.auth.user.time_zone,
+	    &p->year) == -1) {
 		year_error_page(req, p);
 		return (HTTP_STATE_COMPLETE);
 	}

@@ -20,7 +20,10 @@
 #include "daybook.h"
 #include "session.h"
 #include "validate.h"
+#include "worklog.h"
 #include "mustache/mustache.h"
+
+_Static_assert(DBK_TZ_MAX == DBK_ZONE_NAME_MAX, "time zone name sizes differ");
 
 #define SESSION_COOKIE		"dbk_session"
 #define PRE_COOKIE		"dbk_pre"
@@ -181,14 +184,15 @@ auth_queue(struct http_request *req, struct dbk_auth *auth)
 }
 
 /*
- * A cached session is "GEN|UID|EXPIRES|ADMIN|EMAIL|NAME" and valid when GEN
- * is the current generation, UID the cookie's and EXPIRES in the future.
+ * A cached session is "GEN|UID|EXPIRES|ADMIN|ZONE|EMAIL|NAME" (see
+ * user_fields()) and valid when GEN is the current generation, UID the
+ * cookie's and EXPIRES in the future.
  */
 static int
 auth_from_cache(struct dbk_request *r, struct dbk_auth *auth)
 {
 	struct dbk_cache_reply	*reply;
-	char			*fields[7], *copy;
+	char			*fields[8], *copy;
 	u_int64_t		uid, expires;
 	int			n, ok;
 
@@ -203,8 +207,8 @@ auth_from_cache(struct dbk_request *r, struct dbk_auth *auth)
 	ok = 0;
 	copy = kore_strdup(reply->str);
 	/* Kore fills at most n - 1 fields. */
-	n = kore_split_string(copy, "|", fields, 7);
-	if (n != 6 || strcmp(fields[0], auth->gen))
+	n = kore_split_string(copy, "|", fields, 8);
+	if (n != 7 || strcmp(fields[0], auth->gen))
 		goto out;
 	if (dbk_parse_id(fields[1], strlen(fields[1]), &uid) == -1 ||
 	    uid != auth->cookie_uid)
@@ -216,9 +220,11 @@ auth_from_cache(struct dbk_request *r, struct dbk_auth *auth)
 	seen_touch(auth->token_hash, 0);
 	auth->user.id = uid;
 	auth->user.is_admin = (fields[3][0] == '1');
-	(void)kore_strlcpy(auth->user.email, fields[4],
+	(void)kore_strlcpy(auth->user.time_zone, fields[4],
+	    sizeof(auth->user.time_zone));
+	(void)kore_strlcpy(auth->user.email, fields[5],
 	    sizeof(auth->user.email));
-	(void)kore_strlcpy(auth->user.display_name, fields[5],
+	(void)kore_strlcpy(auth->user.display_name, fields[6],
 	    sizeof(auth->user.display_name));
 	ok = 1;
 out:
@@ -238,7 +244,7 @@ auth_query(struct dbk_request *r, struct dbk_auth *auth)
 	(void)dbk_db_query(&r->db,
 	    "SELECT u.id, UNIX_TIMESTAMP(s.expires_at), u.is_admin, u.email, "
 	    "u.display_name, "
-	    "s.last_seen_at < NOW(6) - INTERVAL 5 MINUTE "
+	    "s.last_seen_at < NOW(6) - INTERVAL 5 MINUTE, u.time_zone "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.token_hash = ? AND s.user_id = ? "
 	    "AND s.expires_at > NOW(6) AND u.is_disabled = 0 "
@@ -262,12 +268,28 @@ auth_from_db(struct dbk_request *r, struct dbk_auth *auth)
 	(void)kore_strlcpy(auth->user.email, row[3], sizeof(auth->user.email));
 	(void)kore_strlcpy(auth->user.display_name, row[4],
 	    sizeof(auth->user.display_name));
+	(void)kore_strlcpy(auth->user.time_zone,
+	    row[6] != NULL ? row[6] : "UTC", sizeof(auth->user.time_zone));
 
 	/* Keep the idle clock in MariaDB roughly current. */
 	seen_touch(auth->token_hash, row[5] != NULL && row[5][0] == '1');
 
 	dbk_session_cache_fill(auth, expires);
 	return (1);
+}
+
+/*
+ * Append "ADMIN|ZONE|EMAIL|NAME" of user to buf: the tail of a session
+ * copy, written alike by the fill and by dbk_session_refresh_listed().
+ * The zone (an IANA name, never empty, no '|') comes before the free-form
+ * fields.
+ */
+static void
+user_fields(struct kore_buf *buf, const struct dbk_user *user)
+{
+	kore_buf_appendf(buf, "%d|%s|%s|%s", user->is_admin,
+	    user->time_zone[0] != '\0' ? user->time_zone : "UTC",
+	    user->email, user->display_name);
 }
 
 /*
@@ -295,9 +317,9 @@ dbk_session_cache_fill(struct dbk_auth *auth, u_int64_t expires)
 	gen_random(newgen);
 
 	kore_buf_init(&value, 256);
-	kore_buf_appendf(&value, "%llu|%llu|%d|%s|%s",
-	    (unsigned long long)auth->user.id, (unsigned long long)expires,
-	    auth->user.is_admin, auth->user.email, auth->user.display_name);
+	kore_buf_appendf(&value, "%llu|%llu|",
+	    (unsigned long long)auth->user.id, (unsigned long long)expires);
+	user_fields(&value, &auth->user);
 
 	argv[0] = "EVAL";
 	argv[1] = session_fill_lua;
@@ -334,13 +356,26 @@ dbk_session_new(struct dbk_auth *auth, char *token_hex)
 	sodium_memzero(token, sizeof(token));
 }
 
+/*
+ * The Redis key of a session: "dbk:s2:" and half of its hash in hex.
+ *
+ * The "2" is the version of the copy's format (the time zone joined it).
+ * Copies left by an older daybook under "dbk:s:" are never read again and
+ * expire with their TTL (the sliding EXPIRE touches only the key read).
+ * Reusing the old name would not do: an old-format copy is not accepted,
+ * yet the fill (SET NX) could never replace it, and every request of the
+ * session would go to MariaDB for as long as it stays active.  Nothing is
+ * lost with the old keys: a tombstone only guards a session whose MariaDB
+ * row is gone, and MariaDB is asked when the new key is missing.  Change
+ * the version again whenever the format changes.
+ */
 void
 dbk_session_key(const u_int8_t *hash, char *key, size_t len)
 {
 	char	hex[65];
 
 	dbk_hex_encode(hash, 32, hex);
-	(void)snprintf(key, len, "dbk:s:%.32s", hex);
+	(void)snprintf(key, len, "dbk:s2:%.32s", hex);
 }
 
 void
@@ -417,10 +452,10 @@ static const char	*end_listed_lua =
 	"return #KEYS";
 
 /*
- * KEYS[1] the generation, KEYS[2..] sessions; ARGV[1] "ADMIN|EMAIL|NAME",
- * ARGV[2] the user id, then EXPIRES and TTL per session.  A tombstone stays
- * (a logout may have ended that session after it was listed); without a
- * generation no copy is valid anyway.
+ * KEYS[1] the generation, KEYS[2..] sessions; ARGV[1]
+ * "ADMIN|ZONE|EMAIL|NAME", ARGV[2] the user id, then EXPIRES and TTL per
+ * session.  A tombstone stays (a logout may have ended that session after
+ * it was listed); without a generation no copy is valid anyway.
  */
 static const char	*refresh_listed_lua =
 	"local g = redis.call('GET', KEYS[1]) "
@@ -561,8 +596,7 @@ dbk_session_refresh_listed(struct dbk_cache *cache, struct dbk_db *db,
 		return (0);
 
 	kore_buf_init(&tail, 256);
-	kore_buf_appendf(&tail, "%d|%s|%s", user->is_admin, user->email,
-	    user->display_name);
+	user_fields(&tail, user);
 	(void)snprintf(uid, sizeof(uid), "%llu",
 	    (unsigned long long)user->id);
 	(void)snprintf(nkeys, sizeof(nkeys), "%zu", n + 1);

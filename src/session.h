@@ -19,12 +19,19 @@
 #define DBK_EMAIL_MAX		254
 #define DBK_NAME_MAX		(100 * 4)
 #define DBK_GEN_MAX		32
+#define DBK_TZ_MAX		64	/* = DBK_ZONE_NAME_MAX (worklog.h) */
 
+/*
+ * The person behind a session, as MariaDB and the session's Redis copy
+ * know them.  time_zone (users.time_zone, an IANA name) decides "today"
+ * on the pages (dbk_page_today()).
+ */
 struct dbk_user {
 	u_int64_t	id;
 	int		is_admin;
 	char		email[DBK_EMAIL_MAX + 1];
 	char		display_name[DBK_NAME_MAX + 1];
+	char		time_zone[DBK_TZ_MAX + 1];
 };
 
 enum dbk_auth_state {
@@ -90,7 +97,8 @@ void	dbk_session_key(const u_int8_t *, char *, size_t);
  *                            the user id), to refresh their Redis copies.
  *
  * After the commit, dbk_session_end_listed() (tombstones) or
- * dbk_session_refresh_listed() (fresh copies: name, email, admin flag) take
+ * dbk_session_refresh_listed() (fresh copies: name, email, admin flag, time
+ * zone) take
  * the result set of that SELECT, queue one script on cache and send it; the
  * caller waits (dbk_cache_pending()) and then calls dbk_session_sync_done(),
  * which voids the whole cache generation if Redis did not confirm.  They

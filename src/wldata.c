@@ -5,7 +5,6 @@
  */
 
 #include <string.h>
-#include <time.h>
 
 #include "page.h"
 #include "validate.h"
@@ -43,33 +42,32 @@ dbk_wldata_onfree(struct http_request *req)
 	dbk_cache_cleanup(&r->cache);
 }
 
-/* This year in UTC. */
+/* This year in zone tz (as dbk_page_today() has it: NULL means UTC). */
 int
-dbk_wldata_this_year(void)
+dbk_wldata_this_year(const char *tz)
 {
-	struct tm	tm;
-	time_t		now;
+	char	today[11];
 
-	now = time(NULL);
-	(void)gmtime_r(&now, &tm);
-
-	return (tm.tm_year + 1900);
+	dbk_page_today(tz, today);
+	return ((int)strtol(today, NULL, 10));
 }
 
 /*
  * The "year" argument (query string or form, whichever the caller
  * populated).  Returns 1 with *year set when it is four digits in
- * DBK_YEAR_MIN..DBK_YEAR_MAX; 0 with *year this year when it is absent or
- * empty (and allow_empty); -1 (*year this year) when it is anything else.
+ * DBK_YEAR_MIN..DBK_YEAR_MAX; 0 with *year this year (in zone tz) when it
+ * is absent or empty (and allow_empty); -1 (*year this year) when it is
+ * anything else.
  */
 int
-dbk_wldata_year(struct http_request *req, int allow_empty, int *year)
+dbk_wldata_year(struct http_request *req, int allow_empty, const char *tz,
+    int *year)
 {
 	const char	*s;
 	size_t		len, i;
 	int		y;
 
-	*year = dbk_wldata_this_year();
+	*year = dbk_wldata_this_year(tz);
 	if (!dbk_form_get(req, "year", &s, &len))
 		s = "", len = 0;
 	dbk_trim(&s, &len);

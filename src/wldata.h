@@ -49,8 +49,8 @@ struct dbk_wldata {
 int	dbk_wldata_run(struct http_request *, size_t, struct http_state *,
 	    u_int8_t, void (*)(struct http_request *));
 void	dbk_wldata_onfree(struct http_request *);
-int	dbk_wldata_year(struct http_request *, int, int *);
-int	dbk_wldata_this_year(void);
+int	dbk_wldata_year(struct http_request *, int, const char *, int *);
+int	dbk_wldata_this_year(const char *);
 struct mustache_value	*dbk_wldata_context(struct http_request *,
 			    struct dbk_wldata *, const char *, const char *);
 int	dbk_wldata_write_wait(struct http_request *);

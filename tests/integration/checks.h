@@ -11,6 +11,8 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 
@@ -194,6 +196,42 @@ check_page(struct harness_client *c, const char *path, long status)
 	r.body = NULL;
 	harness_response_free(&r);
 	return body;
+}
+
+/* Today's date in zone tz as YYYY-MM-DD. */
+static inline void
+date_in_zone(const char *tz, char *out, size_t len)
+{
+	struct tm	tm;
+	time_t		now = time(NULL);
+	char		*old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	setenv("TZ", tz, 1);
+	tzset();
+	localtime_r(&now, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+	if (old != NULL)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
+/* POST zone as the person's time zone on /account; asserted saved. */
+static inline void
+zone_set(struct harness_client *c, const char *zone)
+{
+	struct harness_response	 r;
+	char			*csrf, *body;
+
+	csrf = csrf_of(c, "/account");
+	body = harness_form("csrf", csrf, "time_zone", zone, NULL);
+	post_ok(c, "/account/time-zone", body, &r);
+	assert_redirect(&r, "/account");
+	harness_response_free(&r);
+	free(body);
+	free(csrf);
 }
 
 #endif

@@ -942,6 +942,123 @@ Test(tasks, overdue_open_tasks_are_marked)
 	harness_client_free(c);
 }
 
+/* Is the open task titled title marked overdue on body? */
+static int
+marked_overdue(const char *body, const char *title)
+{
+	const char	*at = task_at(body, title), *end, *mark;
+
+	cr_assert_not_null(at, "no task %s", title);
+	end = strstr(at, "</li>");
+	mark = strstr(at, ">Overdue<");
+	return mark != NULL && (end == NULL || mark < end);
+}
+
+/*
+ * Of UTC+14 and UTC-12, a zone whose date is not UTC's right now (one of
+ * them always is); its date goes to local, UTC's to utc.
+ */
+static const char *
+zone_off_utc(char local[11], char utc[11])
+{
+	static const char	*zones[] = { "Pacific/Kiritimati", "Etc/GMT+12" };
+	size_t			 i;
+
+	date_in_zone("UTC", utc, 11);
+	for (i = 0; i < 2; i++) {
+		date_in_zone(zones[i], local, 11);
+		if (strcmp(local, utc) != 0)
+			return zones[i];
+	}
+	cr_assert_fail("both zones have UTC's date %s", utc);
+	return NULL;
+}
+
+/* Are the dates of zone and UTC still local and utc? */
+static int
+same_days(const char *zone, const char *local, const char *utc)
+{
+	char	now_local[11], now_utc[11];
+
+	date_in_zone(zone, now_local, sizeof(now_local));
+	date_in_zone("UTC", now_utc, sizeof(now_utc));
+	return !strcmp(now_local, local) && !strcmp(now_utc, utc);
+}
+
+/*
+ * "Today" is the person's: a task due today in UTC is overdue in a zone
+ * already in tomorrow, one due today in the zone never is.  A second
+ * session of the person (its copy cached in Redis) follows a new zone at
+ * once.
+ */
+Test(tasks, overdue_follows_the_persons_time_zone)
+{
+	struct harness_client	*c, *other, *who;
+	struct harness_response	 r;
+	const char		*zone;
+	long long		 at_utc, at_local;
+	char			*email, *body, local[11], utc[11];
+	int			 i;
+
+	c = signed_up("tzone", &email);
+	cr_assert_not_null(other = logged_in(email, PASSWORD));
+	body = add_ok(c, "Due UTC today\nDue zone today");
+	at_utc = task_id(body, "Due UTC today");
+	at_local = task_id(body, "Due zone today");
+	free(body);
+
+	zone = zone_off_utc(local, utc);
+	edit_post(c, at_utc, "Due UTC today", "", utc, &r);
+	assert_redirect(&r, "/tasks");
+	harness_response_free(&r);
+	edit_post(c, at_local, "Due zone today", "", local, &r);
+	assert_redirect(&r, "/tasks");
+	harness_response_free(&r);
+
+	/* Still UTC, on both sessions; twice, the second from Redis. */
+	for (i = 0; i < 4; i++) {
+		body = page(i % 2 ? other : c, "/tasks");
+		if (!same_days(zone, local, utc)) {
+			free(body);
+			break;		/* midnight passed: nothing to tell */
+		}
+		cr_assert(!marked_overdue(body, "Due UTC today"), "%s", body);
+		cr_assert_eq(marked_overdue(body, "Due zone today"),
+		    strcmp(local, utc) < 0, "%s vs %s:\n%s", local, utc, body);
+		free(body);
+	}
+
+	zone_set(c, zone);
+	/* The other session first: its copy was refreshed by the change. */
+	for (i = 0; i < 4; i++) {
+		who = i % 2 ? c : other;
+		body = page(who, "/tasks");
+		if (!same_days(zone, local, utc)) {
+			free(body);
+			break;		/* midnight passed: nothing to tell */
+		}
+		cr_assert(!marked_overdue(body, "Due zone today"),
+		    "%s: %s:\n%s", zone, local, body);
+		cr_assert_eq(marked_overdue(body, "Due UTC today"),
+		    strcmp(utc, local) < 0, "%s: %s vs UTC %s:\n%s", zone,
+		    local, utc, body);
+		free(body);
+	}
+
+	/* Back to UTC: the marks are UTC's again, on the other session too. */
+	zone_set(c, "UTC");
+	body = page(other, "/tasks");
+	if (same_days(zone, local, utc)) {
+		cr_assert(!marked_overdue(body, "Due UTC today"), "%s", body);
+		cr_assert_eq(marked_overdue(body, "Due zone today"),
+		    strcmp(local, utc) < 0, "%s", body);
+	}
+	free(body);
+	free(email);
+	harness_client_free(other);
+	harness_client_free(c);
+}
+
 /* An edit that must fail: 422, the message, the task unchanged. */
 static void
 edit_rejected(struct harness_client *c, long long id, const char *title,

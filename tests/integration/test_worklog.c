@@ -91,26 +91,6 @@ Test(worklog, default_month_is_this_month_with_today_marked)
 	harness_client_free(c);
 }
 
-/* Today's date in zone tz as YYYY-MM-DD. */
-static void
-date_in_zone(const char *tz, char *out, size_t len)
-{
-	struct tm	tm;
-	time_t		now = time(NULL);
-	char		*old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-
-	setenv("TZ", tz, 1);
-	tzset();
-	localtime_r(&now, &tm);
-	strftime(out, len, "%Y-%m-%d", &tm);
-	if (old != NULL)
-		setenv("TZ", old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(old);
-}
-
 Test(worklog, today_is_in_the_persons_time_zone)
 {
 	const char		*zones[] = { "Pacific/Kiritimati",

@@ -199,6 +199,34 @@ Test(worklog_data, summary_defaults_to_this_year_and_draws_the_chart)
 	harness_client_free(c);
 }
 
+/*
+ * Without ?year= the summary shows this year in the person's zone (set
+ * on /account): different from UTC's only around New Year, so each zone's
+ * year is computed here as the server must.
+ */
+Test(worklog_data, summary_defaults_to_the_year_of_the_persons_zone)
+{
+	static const char	*zones[] = { "Pacific/Kiritimati", "Etc/GMT+12",
+				    "UTC" };
+	struct harness_client	*c = signed_up("wld-zone", NULL);
+	char			*html, before[11], after[11], want[64];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		zone_set(c, zones[i]);
+		date_in_zone(zones[i], before, sizeof(before));
+		html = check_page(c, "/worklog/summary", 200);
+		date_in_zone(zones[i], after, sizeof(after));
+		(void)snprintf(want, sizeof(want), "<h1>Year summary %.4s</h1>",
+		    before);
+		if (strncmp(before, after, 4) == 0)
+			cr_assert(strstr(html, want) != NULL, "%s: %s", zones[i],
+			    html);
+		free(html);
+	}
+	harness_client_free(c);
+}
+
 Test(worklog_data, summary_rejects_bad_years)
 {
 	struct harness_client	*c = signed_up("wld-badyear", NULL);
