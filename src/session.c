@@ -4,7 +4,10 @@
  * Cache rules for sessions (never stale, also across a Redis FLUSH):
  * - a session is copied into Redis only by a compare-and-set script that
  *   checks the cache generation read before MariaDB was asked, and never
- *   overwrites an existing key (SET NX);
+ *   overwrites a tombstone or a copy of the current generation (a copy of
+ *   an older generation is dead anyway, and replacing it keeps an active
+ *   session, whose TTL every request extends, from going to MariaDB for
+ *   good after a generation change);
  * - logout first deletes the MariaDB row, then writes a tombstone over the
  *   Redis key, so no fill that started earlier can bring it back;
  * - the generation is a random value in Redis.  A FLUSH removes it, which
@@ -38,8 +41,11 @@ static const char	*session_fill_lua =
 	"local g = redis.call('GET', KEYS[1]) "
 	"if not g then redis.call('SET', KEYS[1], ARGV[4], 'NX') return 0 end "
 	"if g ~= ARGV[1] then return 0 end "
-	"if redis.call('SET', KEYS[2], ARGV[1] .. '|' .. ARGV[2], 'EX', "
-	"ARGV[3], 'NX') then return 1 end return 0";
+	"local cur = redis.call('GET', KEYS[2]) "
+	"if cur and (cur == 'revoked' or "
+	"string.sub(cur, 1, #g + 1) == g .. '|') then return 0 end "
+	"redis.call('SET', KEYS[2], g .. '|' .. ARGV[2], 'EX', ARGV[3]) "
+	"return 1";
 
 static void	auth_queue(struct http_request *, struct dbk_auth *);
 static int	auth_from_cache(struct dbk_request *, struct dbk_auth *);
@@ -294,8 +300,8 @@ user_fields(struct kore_buf *buf, const struct dbk_user *user)
 
 /*
  * Copy the session into Redis (not waited for).  Refused by the script when
- * the generation changed since auth->gen was read, or when the key exists
- * (a tombstone, or a copy already there).
+ * the generation changed since auth->gen was read, or when the key holds a
+ * tombstone or a copy of the current generation already.
  */
 void
 dbk_session_cache_fill(struct dbk_auth *auth, u_int64_t expires)
@@ -363,8 +369,9 @@ dbk_session_new(struct dbk_auth *auth, char *token_hex)
  * Copies left by an older daybook under "dbk:s:" are never read again and
  * expire with their TTL (the sliding EXPIRE touches only the key read).
  * Reusing the old name would not do: an old-format copy is not accepted,
- * yet the fill (SET NX) could never replace it, and every request of the
- * session would go to MariaDB for as long as it stays active.  Nothing is
+ * yet the fill never replaces a copy of the current generation, so every
+ * request of the session would go to MariaDB for as long as it stays
+ * active.  Nothing is
  * lost with the old keys: a tombstone only guards a session whose MariaDB
  * row is gone, and MariaDB is asked when the new key is missing.  Change
  * the version again whenever the format changes.

@@ -998,3 +998,48 @@ Test(accounts, login_limit_counts_any_spelling_of_the_email)
 	harness_client_free(anon);
 	harness_client_free(c);
 }
+
+/*
+ * Does Redis hold a session copy of email made under generation gen?
+ * (The copy is "GEN|UID|EXPIRES|ADMIN|ZONE|EMAIL|NAME".)
+ */
+static int
+copy_has_generation(const char *email, const char *gen)
+{
+	return harness_run("redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a "
+	    "\"$(cat var/test/redis_password)\" --no-auth-warning EVAL "
+	    "\"for _, k in ipairs(redis.call('KEYS', 'dbk:s2:*')) do "
+	    "local v = redis.call('GET', k) if v and string.find(v, ARGV[1], "
+	    "1, true) then return v end end return ''\" 0 '|%s|' | "
+	    "grep -q '^%s|'", email, gen) == 0;
+}
+
+/*
+ * After the cache generation changes (a FLUSH, or a lost invalidation),
+ * an active session's copy of the old generation is replaced at its next
+ * request instead of sending every request of it to MariaDB for good.
+ */
+Test(accounts, session_copy_follows_a_new_generation)
+{
+	struct harness_client	*c;
+	char			*email, gen[32];
+	int			 i, refilled;
+
+	c = signed_up("newgen", &email);
+	free(check_page(c, "/tasks", 200));
+	(void)snprintf(gen, sizeof(gen), "testgen%ld", (long)getpid());
+	cr_assert_eq(harness_run("redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a "
+	    "\"$(cat var/test/redis_password)\" --no-auth-warning "
+	    "SET dbk:gen %s >/dev/null", gen), 0);
+
+	/* Bounded: a worker reads the generation with each request. */
+	refilled = 0;
+	for (i = 0; i < 20 && !refilled; i++) {
+		free(check_page(c, "/tasks", 200));
+		refilled = copy_has_generation(email, gen);
+	}
+	cr_assert(refilled, "the session copy kept the old generation");
+
+	free(email);
+	harness_client_free(c);
+}
