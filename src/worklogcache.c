@@ -154,8 +154,9 @@ head_parse(const struct dbk_cache_reply *head, const char *gen,
 /*
  * The current version from header reply idx (dbk_worklog_queue_head):
  * 1 with *version set when the header is of generation gen (the same
- * guarantee as a month from dbk_worklog_from_cache: no write committed
- * before the header was read is newer), 0 otherwise.
+ * guarantee as a month from dbk_worklog_from_cache: it is not older than
+ * any write whose invalidation was answered before it was read), 0
+ * otherwise.
  */
 int
 dbk_worklog_head_version(struct dbk_cache *cache, int idx, const char *gen,
