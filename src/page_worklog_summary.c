@@ -5,13 +5,22 @@
  * here as inline SVG (stacked by kind; each kind has a colour and a
  * pattern, and a legend names them; the table is the text alternative).
  *
- * Never stale: every view first reads users.worklog_version (a primary
- * key lookup), which every work log write bumps in its transaction.  The
- * rendered page is kept per worker (pagecache.h) under that version; a
- * miss reads the version again, then the year's rows and the allowances,
+ * Never stale: every work log write bumps users.worklog_version in its
+ * transaction and then invalidates the person's Redis header (worklogcache.c)
+ * before its 303.  The rendered page is kept per worker (pagecache.h) under
+ * the version it was read at, and a view learns the current version
+ *   - from the header "h" of dbk:w:UID, asked for in the same pipelined
+ *     Redis round trip as the session, when it is of the generation the
+ *     session lookup read (the month page's guarantee: such a header is
+ *     never older than a write that had its 303), so a kept page is sent
+ *     with no MariaDB at all; or else
+ *   - from MariaDB (a primary key lookup).
+ * A miss reads the version again, then the year's rows and the allowances,
  * in one round trip, in that order: the rows are at least as new as the
  * version the page is kept under, so a reader that sees a newer version
- * never gets an older page.
+ * never gets an older page.  This page does not fill the header: the fill
+ * script stores a month of the month page's snapshot with it; the month
+ * page fills it.
  */
 
 #include <string.h>
@@ -45,6 +54,7 @@ struct summary_page {
 	struct dbk_year_summary	summary;
 	struct dbk_allowances	allowances;
 	u_int64_t		version;
+	int			head_idx;	/* the header's reply, or -1 */
 };
 
 enum summary_state {
@@ -56,6 +66,9 @@ enum summary_state {
 static int	summary_auth(struct http_request *);
 static int	summary_version_wait(struct http_request *);
 static int	summary_load_wait(struct http_request *);
+static void	queue_head(struct http_request *);
+static int	send_kept(struct http_request *, struct summary_page *);
+static void	queue_load(struct http_request *, struct summary_page *);
 
 static struct http_state	summary_states[] = {
 	{ "SUMMARY_AUTH",		summary_auth },
@@ -91,8 +104,13 @@ summary_auth(struct http_request *req)
 	struct dbk_request	*r = http_state_get(req);
 	struct summary_page	*p = r->page;
 	struct dbk_sql_param	params[1];
+	u_int64_t		head;
 	int			ret;
 
+	if (p->wl.auth.queue_extra == NULL) {
+		p->head_idx = -1;
+		p->wl.auth.queue_extra = queue_head;
+	}
 	if ((ret = dbk_page_auth_gate(req, &p->wl.auth)) != HTTP_STATE_CONTINUE)
 		return (ret);
 
@@ -103,12 +121,33 @@ summary_auth(struct http_request *req)
 		return (HTTP_STATE_COMPLETE);
 	}
 
+	/* The header is the session's person's (the cookie's uid). */
+	if (p->wl.auth.user.id == p->wl.auth.cookie_uid &&
+	    dbk_worklog_head_version(&r->cache, p->head_idx, p->wl.auth.gen,
+	    &head)) {
+		p->version = head;
+		if (send_kept(req, p))
+			return (HTTP_STATE_COMPLETE);
+		queue_load(req, p);
+		return (HTTP_STATE_CONTINUE);
+	}
+
 	params[0] = (struct dbk_sql_param)DBK_SQL_P_INT(p->wl.auth.user.id);
 	(void)dbk_db_query(&r->db, "SELECT worklog_version FROM users WHERE "
 	    "id = ?", params, 1);
 	req->fsm_state = SUMMARY_VERSION_WAIT;
 
 	return (HTTP_STATE_CONTINUE);
+}
+
+/* Ask for the header in the same Redis round trip as the session. */
+static void
+queue_head(struct http_request *req)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct summary_page	*p = r->page;
+
+	p->head_idx = dbk_worklog_queue_head(&r->cache, p->wl.auth.cookie_uid);
 }
 
 /* The version of statement idx's first row, or 0. */
@@ -138,20 +177,30 @@ page_key(struct summary_page *p, struct dbk_pagekey *key)
 	    PAGEKEY_SUMMARY + p->year, "");
 }
 
-/*
- * The kept page for the current version, or the version again, the year's
- * rows and the allowances (in this order; see the top of the file).
- */
+/* Send the page kept for p->version, if any: 1 when sent. */
+static int
+send_kept(struct http_request *req, struct summary_page *p)
+{
+	struct dbk_pagekey	key;
+	const char		*html;
+	size_t			len;
+
+	if (!page_reusable(req, p))
+		return (0);
+	page_key(p, &key);
+	if ((html = dbk_pagecache_get(&key, &len)) == NULL)
+		return (0);
+	dbk_view_send(req, HTTP_STATUS_OK, html, len);
+
+	return (1);
+}
+
+/* The kept page for the current version (from MariaDB), or the load. */
 static int
 summary_version_wait(struct http_request *req)
 {
 	struct dbk_request	*r = http_state_get(req);
 	struct summary_page	*p = r->page;
-	struct dbk_sql_param	params[6];
-	struct dbk_pagekey	key;
-	char			from[DBK_DATE_STR_LEN], to[DBK_DATE_STR_LEN];
-	const char		*html;
-	size_t			len;
 	int			ret;
 
 	if ((ret = dbk_page_db_wait(req, "work log version")) !=
@@ -159,13 +208,23 @@ summary_version_wait(struct http_request *req)
 		return (ret);
 	p->version = version_of(&r->db, 0);
 	dbk_db_clear(&r->db);
-	if (page_reusable(req, p)) {
-		page_key(p, &key);
-		if ((html = dbk_pagecache_get(&key, &len)) != NULL) {
-			dbk_view_send(req, HTTP_STATUS_OK, html, len);
-			return (HTTP_STATE_COMPLETE);
-		}
-	}
+	if (send_kept(req, p))
+		return (HTTP_STATE_COMPLETE);
+	queue_load(req, p);
+
+	return (HTTP_STATE_CONTINUE);
+}
+
+/*
+ * Queue the version again, the year's rows and the allowances (in this
+ * order; see the top of the file); then SUMMARY_LOAD_WAIT.
+ */
+static void
+queue_load(struct http_request *req, struct summary_page *p)
+{
+	struct dbk_request	*r = http_state_get(req);
+	struct dbk_sql_param	params[6];
+	char			from[DBK_DATE_STR_LEN], to[DBK_DATE_STR_LEN];
 
 	(void)snprintf(from, sizeof(from), "%04d-01-01", p->year);
 	(void)snprintf(to, sizeof(to), "%04d-12-31", p->year);
@@ -185,8 +244,6 @@ summary_version_wait(struct http_request *req)
 	    "worklog_allowances WHERE user_id = ? AND year = ?",
 	    params, 6);
 	req->fsm_state = SUMMARY_LOAD_WAIT;
-
-	return (HTTP_STATE_CONTINUE);
 }
 
 /* An allowance column: DBK_ALLOWANCE_NONE when NULL or unreadable. */

@@ -77,6 +77,25 @@ month_field(int year, int month, char *field, size_t len)
 	(void)snprintf(field, len, "%04d-%02d", year, month);
 }
 
+/* Queue HGET of uid's hash field; the reply's index, or -1. */
+static int
+queue_field(struct dbk_cache *cache, u_int64_t uid, const char *field)
+{
+	const char	*argv[3];
+	size_t		argvlen[3];
+	char		key[32];
+
+	dbk_worklog_key(uid, key, sizeof(key));
+	argv[0] = "HGET";
+	argvlen[0] = 4;
+	argv[1] = key;
+	argvlen[1] = strlen(key);
+	argv[2] = field;
+	argvlen[2] = strlen(field);
+
+	return (dbk_cache_command(cache, 3, argv, argvlen));
+}
+
 /*
  * Queue the two HGETs of a month (the header, then the month) and return
  * the index of the first reply, or -1 when the batch is full.
@@ -85,27 +104,68 @@ int
 dbk_worklog_queue_get(struct dbk_cache *cache, u_int64_t uid, int year,
     int month)
 {
-	const char	*argv[3];
-	size_t		argvlen[3];
-	char		key[32], field[16];
+	char		field[16];
 	int		idx;
 
-	dbk_worklog_key(uid, key, sizeof(key));
 	month_field(year, month, field, sizeof(field));
-	argv[0] = "HGET";
-	argvlen[0] = 4;
-	argv[1] = key;
-	argvlen[1] = strlen(key);
-	argv[2] = "h";
-	argvlen[2] = 1;
-	if ((idx = dbk_cache_command(cache, 3, argv, argvlen)) == -1)
-		return (-1);
-	argv[2] = field;
-	argvlen[2] = strlen(field);
-	if (dbk_cache_command(cache, 3, argv, argvlen) == -1)
+	if ((idx = queue_field(cache, uid, "h")) == -1 ||
+	    queue_field(cache, uid, field) == -1)
 		return (-1);
 
 	return (idx);
+}
+
+/*
+ * Queue the HGET of uid's header alone (pages that need only the current
+ * version); the reply's index, or -1 when the batch is full.
+ */
+int
+dbk_worklog_queue_head(struct dbk_cache *cache, u_int64_t uid)
+{
+	return (queue_field(cache, uid, "h"));
+}
+
+/*
+ * Header reply head ("GEN|VERSION|TZ") when it is of generation gen:
+ * returns the start of TZ (inside the reply) with *version set, or NULL.
+ */
+static const char *
+head_parse(const struct dbk_cache_reply *head, const char *gen,
+    u_int64_t *version)
+{
+	const char	*p;
+	size_t		glen;
+	char		*end;
+
+	if (gen[0] == '\0' || head->type != DBK_REPLY_STRING)
+		return (NULL);
+	glen = strlen(gen);
+	if (head->len <= glen || memcmp(head->str, gen, glen) ||
+	    head->str[glen] != '|')
+		return (NULL);
+	p = head->str + glen + 1;
+	*version = strtoull(p, &end, 10);
+	if (end == p || *end != '|' || !dbk_zone_name_valid(end + 1))
+		return (NULL);
+
+	return (end + 1);
+}
+
+/*
+ * The current version from header reply idx (dbk_worklog_queue_head):
+ * 1 with *version set when the header is of generation gen (the same
+ * guarantee as a month from dbk_worklog_from_cache: it is not older than
+ * any write whose invalidation was answered before it was read), 0
+ * otherwise.
+ */
+int
+dbk_worklog_head_version(struct dbk_cache *cache, int idx, const char *gen,
+    u_int64_t *version)
+{
+	if (idx < 0)
+		return (0);
+
+	return (head_parse(&cache->replies[idx], gen, version) != NULL);
 }
 
 /*
@@ -117,35 +177,23 @@ int
 dbk_worklog_from_cache(struct dbk_cache *cache, int idx, const char *gen,
     struct dbk_worklog_month *out)
 {
-	struct dbk_cache_reply	*head, *month;
-	const char		*p, *bar;
-	size_t			glen;
+	struct dbk_cache_reply	*month;
+	const char		*tz;
 	u_int64_t		hv, mv;
 	char			*end;
 
-	if (idx < 0 || gen[0] == '\0')
+	if (idx < 0)
 		return (0);
-	head = &cache->replies[idx];
 	month = &cache->replies[idx + 1];
-	if (head->type != DBK_REPLY_STRING || month->type != DBK_REPLY_STRING)
-		return (0);
-
-	/* "GEN|VERSION|TZ" */
-	glen = strlen(gen);
-	if (head->len <= glen || memcmp(head->str, gen, glen) ||
-	    head->str[glen] != '|')
-		return (0);
-	p = head->str + glen + 1;
-	hv = strtoull(p, &end, 10);
-	if (end == p || *end != '|' || !dbk_zone_name_valid(end + 1))
+	if ((tz = head_parse(&cache->replies[idx], gen, &hv)) == NULL ||
+	    month->type != DBK_REPLY_STRING)
 		return (0);
 
 	/* "VERSION|PAYLOAD" */
 	mv = strtoull(month->str, &end, 10);
 	if (end == month->str || *end != '|' || mv != hv)
 		return (0);
-	bar = strchr(head->str + glen + 1, '|');
-	(void)kore_strlcpy(out->tz, bar + 1, sizeof(out->tz));
+	(void)kore_strlcpy(out->tz, tz, sizeof(out->tz));
 	out->version = hv;
 	out->payload = end + 1;
 

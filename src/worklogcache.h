@@ -40,6 +40,9 @@ void	dbk_worklog_key(u_int64_t, char *, size_t);
 int	dbk_worklog_queue_get(struct dbk_cache *, u_int64_t, int, int);
 int	dbk_worklog_from_cache(struct dbk_cache *, int, const char *,
 	    struct dbk_worklog_month *);
+int	dbk_worklog_queue_head(struct dbk_cache *, u_int64_t);
+int	dbk_worklog_head_version(struct dbk_cache *, int, const char *,
+	    u_int64_t *);
 void	dbk_worklog_query(struct dbk_db *, u_int64_t, int, int);
 int	dbk_worklog_from_db(struct dbk_db *, struct kore_buf *,
 	    struct dbk_worklog_month *);

@@ -70,6 +70,7 @@ Test(signup_closed, nobody_signs_up)
 	post_ok(c, "/signup", body, &r);
 	cr_assert_eq(r.status, 404, "POST /signup: %ld", r.status);
 	harness_response_free(&r);
+	free(body);
 	cr_assert_eq(check_sql("SELECT COUNT(*) FROM users WHERE email = '%s'",
 	    email), 0, "an account was made");
 

@@ -828,3 +828,122 @@ Test(worklog_data, every_write_is_visible_at_once)
 	free(cookie);
 	harness_client_free(c);
 }
+
+/* ------------------------------------- the summary's Redis fast path */
+
+#define READERS		5	/* 4 on the two-worker server, 1 alone */
+#define READS		5	/* reads per reader after each write */
+#define HEAD_CMD	"redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a " \
+			"\"$(cat var/test/redis_password)\" --no-auth-warning " \
+			"HGET dbk:w:%s h | grep -q '^[0-9a-f][0-9a-f]*|'"
+
+/* Does Redis hold uid's work log header of a generation (a fill)? */
+static int
+head_filled(void *uid)
+{
+	return harness_run(HEAD_CMD, (const char *)uid) == 0;
+}
+
+/*
+ * Make the Redis header current (the month page fills it) and let every
+ * reader keep the summary of that version in its worker.
+ */
+static void
+prime_summary(struct harness_client *c, const char *uid,
+    struct harness_client **readers)
+{
+	int	i;
+
+	free(check_page(c, "/worklog?month=2040-03", 200));
+	cr_assert(harness_poll_until(head_filled, (void *)uid, 5000),
+	    "the month page did not fill the work log header");
+	for (i = 0; i < READERS; i++)
+		free(check_page(readers[i], "/worklog/summary?year=2040", 200));
+}
+
+/* Every reader, READS times: the summary's row name holds want. */
+static void
+summary_shows(struct harness_client **readers, const char *name,
+    const char *want, const char *after)
+{
+	char	*html, *row;
+	int	 i, n;
+
+	for (n = 0; n < READS; n++) {
+		for (i = 0; i < READERS; i++) {
+			html = check_page(readers[i],
+			    "/worklog/summary?year=2040", 200);
+			row = summary_row(html, name);
+			cr_assert(strstr(row, want) != NULL, "reader %d, read "
+			    "%d after %s: %s has no %s", i, n, after, row,
+			    want);
+			free(row);
+			free(html);
+		}
+	}
+}
+
+/*
+ * The summary takes the current version from the Redis header when it is
+ * valid, and then sends the page its worker kept, with no MariaDB at all.
+ * Each write (the day form, an import, an allowance) is seen by every
+ * read after its 303, from several sessions on both servers (each worker
+ * keeps its own pages), after the header was current and every reader
+ * had kept the page of the version before the write.
+ */
+Test(worklog_data, summary_fast_path_shows_every_write)
+{
+	struct harness_client	*c = signed_up("wld-fast", NULL);
+	struct harness_client	*readers[READERS];
+	struct harness_response	 r;
+	char			 hdr[256], uid[32], path[64], want[32];
+	char			 line[64], label[32], *cookie, *dot;
+	int			 i, k;
+
+	cookie = harness_cookie(c, "dbk_session");
+	cr_assert(cookie != NULL && (dot = strchr(cookie, '.')) != NULL);
+	(void)snprintf(uid, sizeof(uid), "%.*s", (int)(dot - cookie), cookie);
+	(void)snprintf(hdr, sizeof(hdr), "Cookie: dbk_session=%s", cookie);
+	for (k = 0; k < READERS; k++) {
+		readers[k] = harness_client_new(k == READERS - 1 ?
+		    harness_url_one_worker() : NULL);
+		cr_assert_eq(harness_client_header(readers[k], hdr), 0);
+	}
+
+	for (i = 1; i <= 3; i++) {
+		/* The day form: March, office. */
+		prime_summary(c, uid, readers);
+		(void)snprintf(path, sizeof(path), "/worklog/2040-03-%02d", i);
+		post_with_csrf(c, "/worklog/data", path, &r, "kind", "office",
+		    NULL);
+		assert_redirect(&r, "/worklog?month=2040-03");
+		harness_response_free(&r);
+		(void)snprintf(want, sizeof(want), "<td>%d</td>", i);
+		(void)snprintf(label, sizeof(label), "day %d", i);
+		summary_shows(readers, "March", want, label);
+
+		/* An import: April, sick. */
+		prime_summary(c, uid, readers);
+		(void)snprintf(line, sizeof(line), HEADER
+		    "2040-04-%02d,sick,0,,\r\n", i);
+		free(import_ok(c, line));
+		(void)snprintf(label, sizeof(label), "import %d", i);
+		summary_shows(readers, "April", want, label);
+
+		/* An allowance: vacation, i + 10 days. */
+		prime_summary(c, uid, readers);
+		(void)snprintf(line, sizeof(line), "%d", i + 10);
+		post_with_csrf(c, "/worklog/data", "/worklog/allowances", &r,
+		    "year", "2040", "vacation", line, NULL);
+		assert_redirect(&r, "/worklog/allowances?year=2040");
+		harness_response_free(&r);
+		(void)snprintf(want, sizeof(want), "<td>%d</td>", i + 10);
+		(void)snprintf(label, sizeof(label), "allowance %d", i);
+		summary_shows(readers, "Vacation", want, label);
+	}
+
+	for (k = 0; k < READERS; k++)
+		harness_client_free(readers[k]);
+	free(cookie);
+	harness_client_free(c);
+}
