@@ -51,7 +51,7 @@ OPTIONAL_TEST_TARGETS := helm-test test-browser
 FOUND_TEST_TARGETS := $(foreach t,$(OPTIONAL_TEST_TARGETS),\
 		    $(if $(shell grep -ls '^$(t):' Makefile mk/*.mk),$(t)))
 
-CLEAN_FILES	+= var/test/asan.main.* var/test/asan.one.*
+CLEAN_FILES	+= var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.*
 
 .PHONY: run stop test test-integration integration-bins integration-run \
 	print-it-bins
@@ -142,7 +142,7 @@ integration-run:
 	@. var/test/env.sh && $(ADMIN) migrate
 	@$(SERVER) stop main --env test
 	@$(SERVER) stop one --env test
-	@rm -f var/test/asan.main.* var/test/asan.one.*
+	@rm -f var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.*
 	@set -e; . var/test/env.sh; \
 	trap '$(SERVER) stop main --env test; $(SERVER) stop one --env test' EXIT; \
 	$(SERVER) start main --env test --port $(call port,8081) --workers 2 \
@@ -166,12 +166,13 @@ integration-run:
 	trap - EXIT; \
 	$(SERVER) stop main --env test || failed="$$failed stop-main"; \
 	$(SERVER) stop one --env test || failed="$$failed stop-one"; \
-	if ls var/test/asan.main.* var/test/asan.one.* >/dev/null 2>&1; then \
-		for f in var/test/asan.main.* var/test/asan.one.*; do \
-			[ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; \
-		done; \
-		failed="$$failed sanitizer-reports(var/test/asan.main.*,asan.one.*)"; \
-	fi; \
+	reports=""; \
+	for f in var/test/asan.main.* var/test/asan.one.* \
+	    var/test/asan.closed.*; do \
+		[ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; \
+		reports="$$reports $$f"; \
+	done; \
+	[ -z "$$reports" ] || failed="$$failed sanitizer-reports($$reports)"; \
 	if [ -n "$$failed" ]; then \
 		echo "test-integration FAILED:$$failed"; exit 1; \
 	fi; \

@@ -78,15 +78,19 @@ die()
 	exit 1
 }
 
-# The pid in our pid file, if that process is alive and is kore.
+# The pid in our pid file, if that process is alive and is kore; failing
+# that, the one in kore's own pid file (so that a server whose start was
+# interrupted before our pid file was written can still be stopped).
 live_pid()
 {
-	[ -s "$pidfile" ] || return 1
-	pid=$(tr -dc '0-9' <"$pidfile")
-	[ -n "$pid" ] && process_alive "$pid" || return 1
-	case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
-	kore*) echo "$pid"; return 0 ;;
-	esac
+	for f in "$pidfile" "$dir/kore-$name.kore-pid"; do
+		[ -s "$f" ] || continue
+		pid=$(tr -dc '0-9' <"$f")
+		[ -n "$pid" ] && process_alive "$pid" || continue
+		case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+		kore*) echo "$pid"; return 0 ;;
+		esac
+	done
 	return 1
 }
 
