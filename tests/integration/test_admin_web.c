@@ -70,21 +70,6 @@ sql_ok(const char *query)
 	return v;
 }
 
-/* GET path, asserted 200; the body, caller frees. */
-static char *
-page(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
-}
-
 /* POST an admin action with c's CSRF token from /admin; response in r. */
 static void
 admin_post(struct harness_client *c, const char *path, const char *more,
@@ -111,7 +96,7 @@ account_action(struct harness_client *admin, const char *id,
 	assert_redirect(&r, "/admin");
 	harness_response_free(&r);
 	free(path);
-	return page(admin, "/admin");
+	return check_page(admin, "/admin", 200);
 }
 
 /* The newest audit row about account id: actor|action|target|recent. */
@@ -264,7 +249,7 @@ Test(admin_web, anonymous_and_members_get_the_unknown_url_404)
 	free(flag);
 
 	/* Members see no Admin link. */
-	flag = page(member, "/tasks");
+	flag = check_page(member, "/tasks", 200);
 	cr_assert_null(strstr(flag, "href=\"/admin\""), "Admin link shown");
 	free(flag);
 	free(csrf);
@@ -335,12 +320,12 @@ Test(admin_web, admin_sees_accounts_with_counts_and_the_nav_link)
 	free(body);
 
 	admin = admin_client(&email);
-	body = page(admin, "/tasks");
+	body = check_page(admin, "/tasks", 200);
 	cr_assert_not_null(strstr(body, "<a href=\"/admin\">Admin</a>"),
 	    "no Admin link for an administrator");
 	free(body);
 
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	cr_assert_not_null(strstr(body, "<a href=\"/admin\" "
 	    "aria-current=\"page\">Admin</a>"));
 	cr_assert_not_null(strstr(body, email));
@@ -500,7 +485,7 @@ Test(admin_web, create_account_gives_a_one_time_link)
 	admin_post(admin, "/admin/accounts", more, &r);
 	assert_redirect(&r, "/admin");
 	harness_response_free(&r);
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	cr_assert_not_null(strstr(body, "created. Send this one-time link"));
 	(void)snprintf(want, sizeof(want), "<li>%s/password/reset?token=",
 	    base != NULL ? base : "http://127.0.0.1:8081");
@@ -527,7 +512,7 @@ Test(admin_web, create_account_gives_a_one_time_link)
 	admin_post(admin, "/admin/accounts", more, &r);
 	assert_redirect(&r, "/admin");
 	harness_response_free(&r);
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	cr_assert_not_null(strstr(body, "An account with this email exists "
 	    "already."));
 	free(body);
@@ -543,7 +528,7 @@ Test(admin_web, create_account_gives_a_one_time_link)
 	    "&email=not-an-address&display_name=X", &r);
 	assert_redirect(&r, "/admin");
 	harness_response_free(&r);
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	cr_assert_not_null(strstr(body, "Enter a valid email address"));
 	free(body);
 
@@ -559,7 +544,7 @@ Test(admin_web, set_admin_off_takes_effect_at_once)
 	char			*email, *body;
 
 	admin = admin_client(&email);
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	free(body);
 
 	cr_assert_eq(harness_run(ADMIN_TOOL " set-admin '%s' off >/dev/null",
@@ -578,15 +563,15 @@ Test(admin_web, set_admin_off_takes_effect_at_once)
 	cr_assert(session_alive(admin));
 
 	/* The 404 refreshed the session's copy: the nav link is gone. */
-	body = page(admin, "/tasks");
+	body = check_page(admin, "/tasks", 200);
 	cr_assert_null(strstr(body, "href=\"/admin\""), "Admin link kept");
 	free(body);
 
 	cr_assert_eq(harness_run(ADMIN_TOOL " set-admin '%s' on >/dev/null",
 	    email), 0);
-	body = page(admin, "/admin");
+	body = check_page(admin, "/admin", 200);
 	free(body);
-	body = page(admin, "/tasks");
+	body = check_page(admin, "/tasks", 200);
 	cr_assert_not_null(strstr(body, "<a href=\"/admin\">Admin</a>"),
 	    "no Admin link after set-admin on");
 	free(body);
@@ -645,14 +630,14 @@ Test(admin_web, reports_list_show_and_csv_as_the_cli_makes_them)
 	    REPORT_LOCAL "\r\n"));
 
 	admin = admin_client(&email);
-	body = page(admin, "/admin/reports");
+	body = check_page(admin, "/admin/reports", 200);
 	cr_assert_not_null(strstr(body, "<a href=\"/admin/reports/"
 	    REPORT_DATE "\">" REPORT_DATE "</a></td><td>Europe/Berlin</td>"));
 	cr_assert_not_null(strstr(body, "href=\"/admin/reports/" REPORT_DATE
 	    ".csv\""));
 	free(body);
 
-	body = page(admin, "/admin/reports/" REPORT_DATE);
+	body = check_page(admin, "/admin/reports/" REPORT_DATE, 200);
 	cr_assert_not_null(strstr(body, "<h1>Report for " REPORT_DATE));
 	cr_assert_not_null(strstr(body, person_email));
 	cr_assert_not_null(strstr(body, "Ship it, &quot;now&quot; &lt;b&gt;"));

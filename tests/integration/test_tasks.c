@@ -28,21 +28,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-/* GET path, asserted 200; the body, caller frees. */
-static char *
-page(struct harness_client *c, const char *path)
-{
-	struct harness_response	 r;
-	char			*body;
-
-	get_ok(c, path, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld", path, r.status);
-	body = r.body;
-	r.body = NULL;
-	harness_response_free(&r);
-	return body;
-}
-
 /* POST /tasks with titles (and the page's csrf); response in r. */
 static void
 add_post(struct harness_client *c, const char *titles,
@@ -65,7 +50,7 @@ add_ok(struct harness_client *c, const char *titles)
 	add_post(c, titles, &r);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	return page(c, "/tasks");
+	return check_page(c, "/tasks", 200);
 }
 
 /* POST path with csrf and more fields (name, value, ..., NULL). */
@@ -253,7 +238,7 @@ act_ok(struct harness_client *c, long long id, const char *action)
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
 	free(path);
-	return page(c, "/tasks");
+	return check_page(c, "/tasks", 200);
 }
 
 /* A string of n copies of unit. */
@@ -361,7 +346,7 @@ Test(tasks, add_several_at_once_trimmed_in_order)
 	char			*body;
 	const char		*a, *b, *d;
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 0, 0);
 	free(body);
 
@@ -379,7 +364,7 @@ Test(tasks, add_several_at_once_trimmed_in_order)
 	free(body);
 
 	/* The flash is shown once. */
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_null(strstr(body, "tasks added"));
 	free(body);
 
@@ -484,7 +469,7 @@ add_rejected(struct harness_client *c, const char *titles,
 	free(kept);
 	harness_response_free(&r);
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, open_before, 0);
 	cr_assert_null(strstr(body, "Good line"), "part was stored");
 	free(body);
@@ -548,7 +533,7 @@ Test(tasks, add_validation_stores_nothing)
 		add_post(c, "Good line A\nbad \xff\xfe byte", &r);
 		cr_assert_eq(r.status, 422, "invalid UTF-8: %ld", r.status);
 		harness_response_free(&r);
-		body = page(c, "/tasks");
+		body = check_page(c, "/tasks", 200);
 		assert_counts(body, 3, 0);
 		free(body);
 	}
@@ -623,7 +608,7 @@ Test(tasks, add_counts_four_byte_characters)
 	    NULL);
 	harness_response_free(&r);
 	free(line);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 1, 0);
 	free(body);
 	harness_client_free(c);
@@ -638,7 +623,7 @@ Test(tasks, complete_and_reopen)
 	char			*body;
 
 	free(add_ok(c, "First thing\nSecond thing"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	first = task_id(body, "First thing");
 	second = task_id(body, "Second thing");
 	cr_assert(first > 0 && second > 0 && first != second);
@@ -677,12 +662,12 @@ Test(tasks, filters_and_counts)
 	long long		 id;
 
 	free(add_ok(c, "Open one\nOpen two\nDone one"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	id = task_id(body, "Done one");
 	free(body);
 	free(act_ok(c, id, "complete"));
 
-	body = page(c, "/tasks?filter=open");
+	body = check_page(c, "/tasks?filter=open", 200);
 	cr_assert_eq(task_state(body, "Open one"), 'o');
 	cr_assert_eq(task_state(body, "Open two"), 'o');
 	cr_assert_eq(task_count(body, "Done one"), 0);
@@ -690,19 +675,19 @@ Test(tasks, filters_and_counts)
 	cr_assert(strstr(body, "filter=open\" aria-current=\"page\"") != NULL);
 	free(body);
 
-	body = page(c, "/tasks?filter=done");
+	body = check_page(c, "/tasks?filter=done", 200);
 	cr_assert_eq(task_state(body, "Done one"), 'd');
 	cr_assert_eq(task_count(body, "Open one"), 0);
 	assert_counts(body, 2, 1);
 	free(body);
 
-	body = page(c, "/tasks?filter=all");
+	body = check_page(c, "/tasks?filter=all", 200);
 	cr_assert_eq(task_state(body, "Open one"), 'o');
 	cr_assert_eq(task_state(body, "Done one"), 'd');
 	assert_counts(body, 2, 1);
 	free(body);
 
-	body = page(c, "/tasks?filter=bogus");
+	body = check_page(c, "/tasks?filter=bogus", 200);
 	cr_assert_eq(task_count(body, "Open one"), 1);
 	assert_counts(body, 2, 1);
 	free(body);
@@ -718,7 +703,7 @@ edit_form(struct harness_client *c, long long id, char **title,
 {
 	char	*path = task_path(id, "edit"), *body;
 
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	*title = harness_input_value(body, "title");
 	*due = harness_input_value(body, "due");
 	*notes = textarea_text(body, "notes");
@@ -768,7 +753,7 @@ Test(tasks, edit_title_notes_due)
 	    future, &r);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "Task saved.") != NULL, "flash:\n%s", body);
 	cr_assert_eq(task_state(body, "Final title"), 'o', "title not saved "
 	    "(trimmed):\n%s", body);
@@ -857,7 +842,7 @@ Test(tasks, edit_keeps_completion)
 	edit_post(c, id, "Done and edited", "More notes", "2031-03-04", &r);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Done and edited"), 'd',
 	    "editing reopened the task");
 	meta = strstr(task_at(body, "Done and edited"), "Completed ");
@@ -905,7 +890,7 @@ Test(tasks, overdue_open_tasks_are_marked)
 	char			*body, past[11], today[11];
 
 	free(add_ok(c, "Late task\nToday task\nDone late task"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	late = task_id(body, "Late task");
 	today_id = task_id(body, "Today task");
 	done = task_id(body, "Done late task");
@@ -924,7 +909,7 @@ Test(tasks, overdue_open_tasks_are_marked)
 	harness_response_free(&r);
 	free(act_ok(c, done, "complete"));
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	/* Only the open task due yesterday: one mark. */
 	cr_assert(strstr(body, "Overdue") != NULL, "no overdue mark:\n%s",
 	    body);
@@ -936,7 +921,7 @@ Test(tasks, overdue_open_tasks_are_marked)
 
 	/* Completed: no longer overdue. */
 	free(act_ok(c, late, "complete"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_null(strstr(body, "Overdue"));
 	free(body);
 	harness_client_free(c);
@@ -1017,7 +1002,7 @@ Test(tasks, overdue_follows_the_persons_time_zone)
 
 	/* Still UTC, on both sessions; twice, the second from Redis. */
 	for (i = 0; i < 4; i++) {
-		body = page(i % 2 ? other : c, "/tasks");
+		body = check_page(i % 2 ? other : c, "/tasks", 200);
 		if (!same_days(zone, local, utc)) {
 			free(body);
 			break;		/* midnight passed: nothing to tell */
@@ -1032,7 +1017,7 @@ Test(tasks, overdue_follows_the_persons_time_zone)
 	/* The other session first: its copy was refreshed by the change. */
 	for (i = 0; i < 4; i++) {
 		who = i % 2 ? c : other;
-		body = page(who, "/tasks");
+		body = check_page(who, "/tasks", 200);
 		if (!same_days(zone, local, utc)) {
 			free(body);
 			break;		/* midnight passed: nothing to tell */
@@ -1047,7 +1032,7 @@ Test(tasks, overdue_follows_the_persons_time_zone)
 
 	/* Back to UTC: the marks are UTC's again, on the other session too. */
 	zone_set(c, "UTC");
-	body = page(other, "/tasks");
+	body = check_page(other, "/tasks", 200);
 	if (same_days(zone, local, utc)) {
 		cr_assert(!marked_overdue(body, "Due UTC today"), "%s", body);
 		cr_assert_eq(marked_overdue(body, "Due zone today"),
@@ -1119,26 +1104,26 @@ Test(tasks, delete_one_through_confirmation)
 	char			*path, *body, *action;
 
 	free(add_ok(c, "Doomed task\nSurvivor task"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	id = task_id(body, "Doomed task");
 	free(body);
 
 	path = task_path(id, "delete");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert(asprintf(&action, "action=\"%s\"", path) != -1);
 	cr_assert(strstr(body, action) != NULL, "no form posting to %s:\n%s",
 	    path, body);
 	cr_assert(strstr(body, "method=\"post\"") != NULL);
 	free(body);
 	/* The confirmation page changed nothing. */
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_count(body, "Doomed task"), 1);
 	free(body);
 
 	post_action(c, path, &r, NULL);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "Task deleted.") != NULL, "flash:\n%s", body);
 	cr_assert_eq(task_count(body, "Doomed task"), 0);
 	cr_assert_eq(task_count(body, "Survivor task"), 1);
@@ -1170,23 +1155,23 @@ Test(tasks, clear_completed_keeps_open_ones)
 	char			*body;
 
 	free(add_ok(c, "Keep open\nDone A\nDone B"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	free(act_ok(c, task_id(body, "Done A"), "complete"));
 	free(act_ok(c, task_id(body, "Done B"), "complete"));
 	free(body);
 
-	body = page(c, "/tasks/clear-completed");
+	body = check_page(c, "/tasks/clear-completed", 200);
 	cr_assert(strstr(body, "action=\"/tasks/clear-completed\"") != NULL,
 	    "no confirmation form:\n%s", body);
 	free(body);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	assert_counts(body, 1, 2);
 	free(body);
 
 	post_action(c, "/tasks/clear-completed", &r, NULL);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "2 completed tasks cleared.") != NULL,
 	    "flash:\n%s", body);
 	cr_assert_eq(task_state(body, "Keep open"), 'o');
@@ -1204,11 +1189,11 @@ Test(tasks, delete_all)
 	char			*body;
 
 	free(add_ok(c, "One\nTwo\nThree"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	free(act_ok(c, task_id(body, "Two"), "complete"));
 	free(body);
 
-	body = page(c, "/tasks/delete-all");
+	body = check_page(c, "/tasks/delete-all", 200);
 	cr_assert(strstr(body, "action=\"/tasks/delete-all\"") != NULL,
 	    "no confirmation form:\n%s", body);
 	free(body);
@@ -1216,7 +1201,7 @@ Test(tasks, delete_all)
 	post_action(c, "/tasks/delete-all", &r, NULL);
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert(strstr(body, "3 tasks deleted.") != NULL, "flash:\n%s",
 	    body);
 	assert_counts(body, 0, 0);
@@ -1240,7 +1225,7 @@ Test(tasks, another_persons_task_is_404)
 	size_t			 i;
 
 	free(add_ok(owner, "Private open\nPrivate done"));
-	body = page(owner, "/tasks");
+	body = check_page(owner, "/tasks", 200);
 	open_id = task_id(body, "Private open");
 	done_id = task_id(body, "Private done");
 	free(body);
@@ -1275,7 +1260,7 @@ Test(tasks, another_persons_task_is_404)
 	assert_redirect(&r, "/tasks");
 	harness_response_free(&r);
 
-	body = page(owner, "/tasks");
+	body = check_page(owner, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Private open"), 'o');
 	cr_assert_eq(task_state(body, "Private done"), 'd');
 	cr_assert_eq(task_count(body, "Pwned"), 0);
@@ -1283,7 +1268,7 @@ Test(tasks, another_persons_task_is_404)
 	free(body);
 	assert_task_fields(owner, open_id, "Private open", "", "");
 
-	body = page(other, "/tasks");
+	body = check_page(other, "/tasks", 200);
 	cr_assert_null(strstr(body, "Private"));
 	free(body);
 	harness_client_free(other);
@@ -1357,7 +1342,7 @@ Test(tasks, every_post_needs_the_right_csrf)
 	char			*other_csrf, *path, *body;
 
 	free(add_ok(c, "Open csrf\nDone csrf"));
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	open_id = task_id(body, "Open csrf");
 	done_id = task_id(body, "Done csrf");
 	free(body);
@@ -1380,7 +1365,7 @@ Test(tasks, every_post_needs_the_right_csrf)
 	csrf_rejected(c, "/tasks/clear-completed", other_csrf, "x=1");
 	csrf_rejected(c, "/tasks/delete-all", other_csrf, "x=1");
 
-	body = page(c, "/tasks");
+	body = check_page(c, "/tasks", 200);
 	cr_assert_eq(task_state(body, "Open csrf"), 'o');
 	cr_assert_eq(task_state(body, "Done csrf"), 'd');
 	cr_assert_eq(task_count(body, "Sneaky"), 0);
@@ -1419,7 +1404,7 @@ Test(tasks, titles_are_escaped)
 	free(body);
 
 	path = task_path(id, "edit");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert_null(strstr(body, "<script"), "raw script tag in edit");
 	value = harness_input_value(body, "title");
 	cr_assert(value != NULL && strcmp(value, NASTY) == 0);
@@ -1428,7 +1413,7 @@ Test(tasks, titles_are_escaped)
 	free(path);
 
 	path = task_path(id, "delete");
-	body = page(c, path);
+	body = check_page(c, path, 200);
 	cr_assert_null(strstr(body, "<script"), "raw script tag in confirm");
 	free(body);
 	free(path);
@@ -1546,7 +1531,7 @@ Test(tasks, concurrent_adds_by_different_people_all_succeed)
 	    "above)", failures, ADDERS * ADDS_EACH);
 
 	for (i = 0; i < ADDERS; i++) {
-		body = page(a[i].client, "/tasks");
+		body = check_page(a[i].client, "/tasks", 200);
 		assert_counts(body, ADDS_EACH, 0);
 		for (j = 0; j < ADDS_EACH; j++) {
 			snprintf(title, sizeof(title), "Parallel %d-%02d", i,
