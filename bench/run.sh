@@ -63,7 +63,7 @@ curl -s -b "$jar" "$base/tasks" >"$static/tasks.html"
 grep -c '/complete' "$static/tasks.html" | grep -qx 50 || {
 	echo "bench: the task page does not list 50 tasks" >&2; exit 1; }
 
-# ---- work log year summary (wl-data): the bench person's year holds every
+# ---- work log year summary: the bench person's year holds every
 # weekday of this year (about 260 entries, five kinds), imported as CSV.
 year=$(date -u +%Y)
 wl_csv=var/bench/worklog.csv
@@ -86,9 +86,9 @@ curl -s -b "$jar" -o /dev/null -F "csrf=$token_wl" -F "file=@$wl_csv" \
 curl -s -b "$jar" "$base/worklog/summary?year=$year" >"$static/summary.html"
 grep -q 'wl-pat-office' "$static/summary.html" || {
 	echo "bench: the year summary has no chart" >&2; exit 1; }
-# ---- end of work log year summary (wl-data)
+# ---- end of work log year summary
 
-# ---- work log (issue 5, wl-month): this month's working days recorded
+# ---- work log: this month's working days recorded
 # (office; a remote day with a location), the month page as a static copy.
 month_first=$(date -u +%Y-%m-01)
 month_last=$(date -u -d "$month_first +1 month -1 day" +%Y-%m-%d)
@@ -102,7 +102,7 @@ curl -s -b "$jar" -o /dev/null --data-urlencode "csrf=$token" \
 curl -s -b "$jar" "$base/worklog" >"$static/worklog.html"
 grep -q 'wl-day wl-kind-office' "$static/worklog.html" || {
 	echo "bench: the work log month shows no entries" >&2; exit 1; }
-# ---- end of work log (wl-month)
+# ---- end of work log
 
 worker_rss() {
 	for p in $(pgrep -P "$(cat var/test/kore-bench.pid)"); do
@@ -136,7 +136,7 @@ wrk -t2 -c"$conns" -d2s -H "Cookie: dbk_session=$cookie" "$base/tasks" \
     >/dev/null
 wrk -t2 -c"$conns" -d2s "$base/__test/kv" >/dev/null
 wrk -t2 -c"$conns" -d2s -H "Cookie: dbk_session=$cookie" "$base/worklog" \
-    >/dev/null	# work log (wl-month)
+    >/dev/null	# work log
 echo "workers' RSS after warm-up: $(worker_rss)"
 total=0
 run "GET /healthcheck"        "$base/healthcheck" "" health
@@ -145,11 +145,11 @@ run "GET /__test/kv"          "$base/__test/kv" "" kv
 run "  static, same bytes"    "$base/static/kv.html" "" kv_s
 run "GET /tasks (50, warm)"   "$base/tasks" "Cookie: dbk_session=$cookie" tasks
 run "  static, same bytes"    "$base/static/tasks.html" "" tasks_s
-# ---- work log year summary (wl-data)
+# ---- work log year summary
 run "GET /worklog/summary"    "$base/worklog/summary?year=$year" \
     "Cookie: dbk_session=$cookie" summary
 run "  static, same bytes"    "$base/static/summary.html" "" summary_s
-# ---- end of work log year summary (wl-data)
+# ---- end of work log year summary
 
 run "GET /worklog (month, warm)" "$base/worklog" "Cookie: dbk_session=$cookie" worklog
 run "  static, same bytes"    "$base/static/worklog.html" "" worklog_s
@@ -179,7 +179,7 @@ echo "share of the static ceiling: /healthcheck $(ratio "$rps_health" "$rps_heal
     "/__test/kv $(ratio "$rps_kv" "$rps_kv_s")," \
     "/tasks $(ratio "$rps_tasks" "$rps_tasks_s")"
 echo "share of the static ceiling: /worklog/summary" \
-    "$(ratio "$rps_summary" "$rps_summary_s")    # wl-data"
+    "$(ratio "$rps_summary" "$rps_summary_s")"
 
 echo "share of the static ceiling: /worklog $(ratio "$rps_worklog" "$rps_worklog_s")" \
     "(work log month, warm)"

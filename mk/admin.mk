@@ -90,7 +90,7 @@ test-admin-integration: $(BUILD)/daybook-admin $(ADMIN_INTEGRATION_BIN)
     $(ADMIN_SAN_ONLY_OBJS:.o=.d) $(ADMIN_UNIT_BINS:=.d) \
     $(ADMIN_INTEGRATION_BIN).d $(ADMIN_REPORT_TEST_BIN).d
 
-# admin-web: unit tests of the code the admin tool and the module share.
+# Unit tests of the code the admin tool and the module share.
 REPORTFMT_TEST_SRCS := src/reportfmt.c src/csv.c \
 		   src/worklog.c src/validate.c
 $(BUILD)/unit/test_reportfmt: tests/unit/test_reportfmt.c \

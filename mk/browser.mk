@@ -75,7 +75,7 @@ test-browser: browser-deps
 	fi; \
 	exit $$rc
 
-# Work log (issue 5, wl-month): tests/browser/worklog.test.mjs, the month
+# Work log: tests/browser/worklog.test.mjs, the month
 # calendar, day form and range entry with JavaScript off; screenshots
 # tests/output/worklog.png (1280) and tests/output/worklog-phone.png (375).
 CLEAN_FILES	+= tests/output/worklog.png tests/output/worklog-phone.png

@@ -890,7 +890,7 @@ harness_form(const char *name, ...)
 	return body;
 }
 
-/* ---- The test database (admin-web) -------------------------------- */
+/* ---- The test database ------------------------------------------- */
 
 /* The password: $DAYBOOK_DB_PASSWORD, else the file's first line. */
 static void

@@ -149,7 +149,7 @@ account_delete|id="form-error"><strong>Error:</strong> That is not your current 
 account_delete|aria-invalid="true" aria-describedby="form-error"
 account_delete|class="button button-danger">Delete my account</button>
 account_delete|href="/account">Cancel</a>
-# worklog (wl-month): the month calendar, the day form, range entry
+# worklog: the month calendar, the day form, range entry
 worklog|<a href="/worklog" aria-current="page">Calendar</a>
 worklog|<a href="/worklog" aria-current="page">Work log</a>
 worklog|<caption><h2 class="wl-month-title">November 2026</h2></caption>
@@ -199,7 +199,7 @@ worklog_range|value="vacation" checked>
 worklog_range--errors|id="from-error"
 worklog_range--errors|id="to-error"
 worklog_range--errors|id="kind-error"
-# end of worklog (wl-month)
+# end of worklog
 error|<h1>Page not found</h1>
 error|Error 404
 error|href="/">Go to the home page</a>
@@ -237,7 +237,7 @@ admin_report|Completed tasks: 3, by 2 of 3 people
 admin_report|<time datetime="2026-03-29T00:30:00+01:00">00:30</time>
 admin_report|Ship it, &quot;now&quot; &lt;b&gt;
 admin_report|href="/admin/reports/2026-03-29.csv" download
-# ---- work log: summary, allowances, import and export (wl-data)
+# ---- work log: summary, allowances, import and export
 worklog_summary|<h1>Year summary 2026</h1>
 worklog_summary|aria-current="page">Year summary</a>
 worklog_summary|<svg class="wl-chart" viewBox="0 0 640 250" role="img" aria-labelledby="wl-chart-title wl-chart-desc"
@@ -264,7 +264,7 @@ worklog_import|<h1>Nothing was imported</h1>
 worklog_import|2 rows of the file are wrong
 worklog_import|<tr><th scope="row">7</th><td>The date is already on line 2 of the file.</td></tr>
 worklog_import|enctype="multipart/form-data"
-# ---- end of work log (wl-data)
+# ---- end of work log
 EOF
 }
 
