@@ -7,6 +7,8 @@ ADMIN_LIBS	:= $(shell pkg-config --libs $(ADMIN_PKGS))
 CRITERION_LIBS	:= $(shell pkg-config --libs criterion)
 
 ADMIN_SHARED	:= src/config.c src/password.c src/migrate.c
+# src/netaddr.c: DAYBOOK_TRUSTED_PROXIES, parsed by src/config.c.
+ADMIN_SHARED	+= src/netaddr.c
 # src/sql.c: the parameter formatter the report and account commands use.
 ADMIN_SRCS	:= $(ADMIN_SHARED) src/sql.c $(wildcard src/admin/*.c)
 # Shared with the module: password reset tokens and links (src/reset.c),
@@ -59,21 +61,22 @@ $(ADMIN_UNIT_BINS): $(BUILD)/unit/%: tests/unit/%.c $(ADMIN_SAN_OBJS)
 	    $(ADMIN_LIBS) $(CRITERION_LIBS)
 
 $(ADMIN_INTEGRATION_BIN): tests/integration/test_admin.c \
-    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/password.o \
-    $(BUILD)/daybook-admin
+    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/netaddr.o \
+    $(BUILD)/admin-san/password.o $(BUILD)/daybook-admin
 	@mkdir -p $(@D)
 	$(CC) $(ADMIN_CFLAGS) $(SAN) -MMD -MP -o $@ $< \
-	    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/password.o \
-	    $(ADMIN_LIBS) $(CRITERION_LIBS)
+	    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/netaddr.o \
+	    $(BUILD)/admin-san/password.o $(ADMIN_LIBS) $(CRITERION_LIBS)
 
 # report, set-admin and reset-password, run against the ASan build of
 # daybook-admin (DBK_ADMIN overrides it).
 $(ADMIN_REPORT_TEST_BIN): tests/integration/test_admin_report.c \
-    $(BUILD)/admin-san/config.o $(ADMIN_SAN_BIN)
+    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/netaddr.o $(ADMIN_SAN_BIN)
 	@mkdir -p $(@D)
 	$(CC) $(ADMIN_CFLAGS) $(SAN) -MMD -MP \
 	    -DDBK_ADMIN_DEFAULT='"$(ADMIN_SAN_BIN)"' -o $@ $< \
-	    $(BUILD)/admin-san/config.o $(ADMIN_LIBS) \
+	    $(BUILD)/admin-san/config.o $(BUILD)/admin-san/netaddr.o \
+	    $(ADMIN_LIBS) \
 	    $(shell pkg-config --libs jansson) $(CRITERION_LIBS)
 
 .PHONY: test-admin-integration test-admin-report

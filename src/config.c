@@ -412,6 +412,48 @@ load_mail(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 	return (0);
 }
 
+/*
+ * DAYBOOK_TRUSTED_PROXIES: comma-separated addresses or CIDR blocks,
+ * spaces around entries allowed; unset or blank: none.
+ */
+static int
+load_proxies(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
+{
+	const char	*var = "DAYBOOK_TRUSTED_PROXIES";
+	const char	*text, *p, *end;
+	char		 entry[DBK_NETADDR_STRLEN + 8];
+	size_t		 len;
+
+	if ((text = lookup(var)) == NULL || text[strspn(text, " \t")] == '\0')
+		return (0);
+	for (p = text;; p = end + 1) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0 || len >= sizeof(entry))
+			return (fail(cfg, "%s: an entry is empty or too long; "
+			    "list addresses or CIDR blocks separated by commas",
+			    var));
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		if (cfg->trusted_proxies_n == DBK_TRUSTED_PROXIES_MAX)
+			return (fail(cfg, "%s: more than %d entries", var,
+			    DBK_TRUSTED_PROXIES_MAX));
+		if (dbk_netaddr_parse_cidr(entry,
+		    &cfg->trusted_proxies[cfg->trusted_proxies_n]) == -1)
+			return (fail(cfg, "%s: \"%s\" is not an IPv4/IPv6 "
+			    "address or CIDR block", var, entry));
+		cfg->trusted_proxies_n++;
+		if (end == NULL)
+			return (0);
+	}
+}
+
 int
 dbk_config_load(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 {
@@ -439,6 +481,8 @@ dbk_config_load(struct dbk_config *cfg, dbk_config_getenv_fn lookup)
 	    &cfg->redis_password) == -1)
 		return (-1);
 	if (load_mail(cfg, lookup) == -1)
+		return (-1);
+	if (load_proxies(cfg, lookup) == -1)
 		return (-1);
 	if (load_secret(cfg, lookup) == -1)
 		return (-1);

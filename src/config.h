@@ -12,8 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netaddr.h"
+
 #define DBK_CONFIG_ERROR_MAX	256
 #define DBK_SECRET_LEN		32
+/* Most entries DAYBOOK_TRUSTED_PROXIES may hold. */
+#define DBK_TRUSTED_PROXIES_MAX	32
 
 struct dbk_config {
 	/* MariaDB */
@@ -45,6 +49,9 @@ struct dbk_config {
 	int		signup_open;		/* DAYBOOK_SIGNUP: open|closed */
 	char		*base_url;		/* DAYBOOK_BASE_URL */
 	char		*report_tz;		/* DAYBOOK_REPORT_TZ */
+	/* DAYBOOK_TRUSTED_PROXIES: peers whose X-Forwarded-For counts. */
+	struct dbk_netaddr trusted_proxies[DBK_TRUSTED_PROXIES_MAX];
+	size_t		 trusted_proxies_n;
 
 	/* Mail (password reset links); smtp_url NULL: links go to the log. */
 	char		*smtp_url;		/* DAYBOOK_SMTP_URL, or NULL */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "page.h"
@@ -374,11 +375,20 @@ v_token(struct http_request *req, char *data)
 	return (i == DBK_TOKEN_HEX ? KORE_RESULT_OK : KORE_RESULT_ERROR);
 }
 
-/* The peer's address as text. */
+/*
+ * The client's address as text: the peer's, or, when the peer is one of
+ * DAYBOOK_TRUSTED_PROXIES, the one its X-Forwarded-For names (see
+ * dbk_netaddr_forwarded(): the rightmost entry not itself a trusted proxy;
+ * the peer when the header is missing or malformed).  Several
+ * X-Forwarded-For lines are one list, in their order.
+ */
 void
 dbk_client_ip(struct http_request *req, char *out, size_t len)
 {
 	struct connection	*c = req->owner;
+	struct http_header	*hdr;
+	struct dbk_netaddr	 peer, client;
+	struct kore_buf		 xff;
 
 	out[0] = '\0';
 	if (c->family == AF_INET)
@@ -387,6 +397,25 @@ dbk_client_ip(struct http_request *req, char *out, size_t len)
 		(void)inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, len);
 	else
 		(void)kore_strlcpy(out, "local", len);
+
+	if (dbk_cfg.trusted_proxies_n == 0 ||
+	    dbk_netaddr_parse(out, strlen(out), &peer) == -1 ||
+	    !dbk_netaddr_in(dbk_cfg.trusted_proxies, dbk_cfg.trusted_proxies_n,
+	    &peer))
+		return;
+	kore_buf_init(&xff, 128);
+	TAILQ_FOREACH(hdr, &req->req_headers, list) {
+		if (strcasecmp(hdr->header, "x-forwarded-for") != 0)
+			continue;
+		if (xff.offset > 0)
+			kore_buf_append(&xff, ",", 1);
+		kore_buf_append(&xff, hdr->value, strlen(hdr->value));
+	}
+	if (xff.offset > 0 && dbk_netaddr_forwarded(kore_buf_stringify(&xff,
+	    NULL), dbk_cfg.trusted_proxies, dbk_cfg.trusted_proxies_n,
+	    &client))
+		dbk_netaddr_format(&client, out, len);
+	kore_buf_cleanup(&xff);
 }
 
 static void

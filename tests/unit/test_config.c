@@ -509,3 +509,58 @@ Test(config, smtp_password_never_in_error)
 	    "contains a NUL byte");
 	dbk_config_free(&cfg);
 }
+
+Test(config, no_trusted_proxies_by_default)
+{
+	struct dbk_config	cfg;
+
+	expect_ok(&cfg);
+	cr_assert_eq(cfg.trusted_proxies_n, 0);
+	dbk_config_free(&cfg);
+	set_env("DAYBOOK_TRUSTED_PROXIES", " \t ");
+	expect_ok(&cfg);
+	cr_assert_eq(cfg.trusted_proxies_n, 0);
+	dbk_config_free(&cfg);
+}
+
+Test(config, trusted_proxies_read)
+{
+	struct dbk_config	cfg;
+
+	set_env("DAYBOOK_TRUSTED_PROXIES",
+	    "10.244.0.0/16, 127.0.0.1 ,fd00::/8,::1");
+	expect_ok(&cfg);
+	cr_assert_eq(cfg.trusted_proxies_n, 4);
+	cr_assert_eq(cfg.trusted_proxies[0].prefix, 16);
+	cr_assert_eq(cfg.trusted_proxies[0].addr[1], 244);
+	cr_assert_eq(cfg.trusted_proxies[1].prefix, 32);
+	cr_assert_eq(cfg.trusted_proxies[2].prefix, 8);
+	cr_assert_eq(cfg.trusted_proxies[2].addr[0], 0xfd);
+	cr_assert_eq(cfg.trusted_proxies[3].prefix, 128);
+	dbk_config_free(&cfg);
+}
+
+Test(config, bad_trusted_proxies)
+{
+	char	many[1024];
+	size_t	i;
+
+	set_env("DAYBOOK_TRUSTED_PROXIES", "10.0.0.0/8, ingress");
+	expect_error("DAYBOOK_TRUSTED_PROXIES: \"ingress\" is not an "
+	    "IPv4/IPv6 address or CIDR block");
+	set_env("DAYBOOK_TRUSTED_PROXIES", "10.0.0.0/33");
+	expect_error("DAYBOOK_TRUSTED_PROXIES: \"10.0.0.0/33\" is not an "
+	    "IPv4/IPv6 address or CIDR block");
+	set_env("DAYBOOK_TRUSTED_PROXIES", "10.0.0.1,,10.0.0.2");
+	expect_error("DAYBOOK_TRUSTED_PROXIES: an entry is empty or too long; "
+	    "list addresses or CIDR blocks separated by commas");
+	set_env("DAYBOOK_TRUSTED_PROXIES", "10.0.0.1,");
+	expect_error("DAYBOOK_TRUSTED_PROXIES: an entry is empty or too long; "
+	    "list addresses or CIDR blocks separated by commas");
+	many[0] = '\0';
+	for (i = 0; i <= DBK_TRUSTED_PROXIES_MAX; i++)
+		(void)snprintf(many + strlen(many), sizeof(many) - strlen(many),
+		    "%s10.0.0.%zu", i > 0 ? "," : "", i);
+	set_env("DAYBOOK_TRUSTED_PROXIES", many);
+	expect_error("DAYBOOK_TRUSTED_PROXIES: more than 32 entries");
+}
