@@ -142,7 +142,8 @@ integration-run:
 	@. var/test/env.sh && $(ADMIN) migrate
 	@$(SERVER) stop main --env test
 	@$(SERVER) stop one --env test
-	@rm -f var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.*
+	@rm -f var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.* \
+	    var/test/asan.proxy.*
 	@set -e; . var/test/env.sh; \
 	trap '$(SERVER) stop main --env test; $(SERVER) stop one --env test' EXIT; \
 	$(SERVER) start main --env test --port $(call port,8081) --workers 2 \
@@ -168,7 +169,7 @@ integration-run:
 	$(SERVER) stop one --env test || failed="$$failed stop-one"; \
 	reports=""; \
 	for f in var/test/asan.main.* var/test/asan.one.* \
-	    var/test/asan.closed.*; do \
+	    var/test/asan.closed.* var/test/asan.proxy.*; do \
 		[ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; \
 		reports="$$reports $$f"; \
 	done; \

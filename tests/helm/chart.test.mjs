@@ -64,7 +64,7 @@ const ENV_NAMES = ["DAYBOOK_DB_HOST", "DAYBOOK_DB_PORT", "DAYBOOK_DB_USER",
 	"DAYBOOK_TEMPLATE_DIR", "DAYBOOK_ASSET_DIR", "DAYBOOK_SQL_DIR",
 	"DAYBOOK_HTTPS", "DAYBOOK_SESSION_IDLE_MINUTES",
 	"DAYBOOK_SESSION_MAX_HOURS", "DAYBOOK_SIGNUP", "DAYBOOK_BASE_URL",
-	"DAYBOOK_REPORT_TZ"];
+	"DAYBOOK_REPORT_TZ", "DAYBOOK_TRUSTED_PROXIES"];
 
 // assert, counting the checks made (reported at the end).
 let assertionsChecked = 0;
@@ -531,6 +531,7 @@ describe("wrong values are refused with a clear message", () => {
 		[["bogus=1"], /additional properties 'bogus' not allowed/],
 		[["replicaCount=three"], /replicaCount.*got string, want integer/],
 		[["config.signup=maybe"], /config\/signup/],
+		[["config.trustedProxies=ingress"], /config\/trustedProxies/],
 		[["config.workers=0"], /config\/workers/],
 		[["mariadb.persistence.size=8GB"], /mariadb\/persistence\/size/],
 		[["service.port=70000"], /service\/port/],

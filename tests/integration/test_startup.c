@@ -128,3 +128,18 @@ Test(startup, broken_template_stops_with_file_line_column)
 	cr_assert_not_null(strstr(text, "tasks"), "%s", text);
 	free(text);
 }
+
+Test(startup, bad_trusted_proxy_names_the_variable)
+{
+	char	*text;
+	int	status;
+
+	status = start_with(8097,
+	    "DAYBOOK_TRUSTED_PROXIES='10.0.0.0/8, ingress'");
+	cr_assert(status != 0 && status != 124, "kore exited %d", status);
+	text = output();
+	cr_assert_not_null(strstr(text, "daybook: DAYBOOK_TRUSTED_PROXIES: "
+	    "\"ingress\" is not an IPv4/IPv6 address or CIDR block"),
+	    "no one-line message naming the variable:\n%s", text);
+	free(text);
+}

@@ -293,6 +293,7 @@ DAYBOOK_SESSION_MAX_HOURS: {{ .Values.config.sessionMaxHours | quote }}
 DAYBOOK_SIGNUP: {{ .Values.config.signup | quote }}
 DAYBOOK_BASE_URL: {{ include "daybook.baseUrl" . | quote }}
 DAYBOOK_REPORT_TZ: {{ .Values.config.reportTz | quote }}
+DAYBOOK_TRUSTED_PROXIES: {{ .Values.config.trustedProxies | quote }}
 {{- if .Values.smtp.url }}
 {{- if not .Values.smtp.from }}
 {{- fail "smtp.from (DAYBOOK_MAIL_FROM) is required when smtp.url is set" }}
