@@ -32,286 +32,8 @@
 
 #include "config.h"
 
-#ifndef DBK_ADMIN_DEFAULT
-#define DBK_ADMIN_DEFAULT	"build/daybook-admin"
-#endif
-
-#define OUT_MAX		65536
-#define RUN_LIMIT_S	60
-
-extern char	**environ;
-
-struct run {
-	int	status;		/* exit status, or 128 + signal */
-	double	seconds;
-	char	out[OUT_MAX];
-	char	err[OUT_MAX];
-};
-
-static char		 db_name[64];
-static MYSQL		*db;
-static struct run	 r;
-
-/* ------------------------------------------------------------------ */
-/* Running the program                                                 */
-/* ------------------------------------------------------------------ */
-
-static const char *
-admin_path(void)
-{
-	const char	*path = getenv("DBK_ADMIN");
-
-	return (path != NULL && path[0] != '\0' ? path : DBK_ADMIN_DEFAULT);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-/* Does environment entry entry set the variable named by spec (NAME[=v])? */
-static int
-same_name(const char *entry, const char *spec)
-{
-	size_t	len = strcspn(spec, "=");
-
-	return (strncmp(entry, spec, len) == 0 && entry[len] == '=');
-}
-
-/*
- * The child's environment (free the array, not the strings): ours with
- * DAYBOOK_DB_NAME set to this test's database, then overrides applied
- * ("NAME=value" sets, "NAME" alone unsets).
- */
-static char **
-child_env(const char *const *overrides)
-{
-	static char	 name_var[128];
-	char		**env;
-	size_t		 n = 0, k = 0, i, j = 0, o;
-	int		 dropped;
-
-	while (environ[n] != NULL)
-		n++;
-	while (overrides != NULL && overrides[k] != NULL)
-		k++;
-	cr_assert_not_null(env = calloc(n + k + 2, sizeof(*env)));
-	(void)snprintf(name_var, sizeof(name_var), "DAYBOOK_DB_NAME=%s",
-	    db_name);
-	for (i = 0; i < n; i++) {
-		dropped = same_name(environ[i], name_var);
-		for (o = 0; o < k; o++)
-			dropped |= same_name(environ[i], overrides[o]);
-		if (!dropped)
-			env[j++] = environ[i];
-	}
-	env[j++] = name_var;
-	for (o = 0; o < k; o++) {
-		if (strchr(overrides[o], '=') != NULL)
-			env[j++] = (char *)(uintptr_t)overrides[o];
-	}
-	env[j] = NULL;
-	return (env);
-}
-
-/* Append what fd has into buf; 0 at end of file. */
-static int
-drain(int fd, char *buf, size_t *used)
-{
-	char	chunk[4096];
-	ssize_t	n;
-
-	n = read(fd, chunk, sizeof(chunk));
-	if (n <= 0)
-		return (n == -1 && errno == EINTR);
-	if (*used + (size_t)n >= OUT_MAX)
-		n = (ssize_t)(OUT_MAX - 1 - *used);
-	memcpy(buf + *used, chunk, (size_t)n);
-	*used += (size_t)n;
-	buf[*used] = '\0';
-	return (1);
-}
-
-/* Both pipes until they close (bounded by RUN_LIMIT_S), then the status. */
-static void
-collect(pid_t pid, int out_fd, int err_fd, double start)
-{
-	struct pollfd	pfd[2];
-	size_t		out_used = 0, err_used = 0;
-	int		open_fds = 2, wstatus;
-
-	pfd[0].fd = out_fd;
-	pfd[1].fd = err_fd;
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (open_fds > 0) {
-		if (now_s() - start > RUN_LIMIT_S) {
-			kill(pid, SIGKILL);
-			cr_assert_fail("daybook-admin ran over %d s", RUN_LIMIT_S);
-		}
-		if (poll(pfd, 2, 1000) <= 0)
-			continue;
-		if (pfd[0].revents != 0 && !drain(out_fd, r.out, &out_used)) {
-			pfd[0].fd = -1;
-			open_fds--;
-		}
-		if (pfd[1].revents != 0 && !drain(err_fd, r.err, &err_used)) {
-			pfd[1].fd = -1;
-			open_fds--;
-		}
-	}
-	cr_assert_eq(waitpid(pid, &wstatus, 0), pid);
-	r.seconds = now_s() - start;
-	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) :
-	    128 + WTERMSIG(wstatus);
-}
-
-/* Run daybook-admin with the NULL-terminated arguments into r. */
-static void
-run_admin(const char *const *overrides, ...)
-{
-	const char	*argv[16];
-	char		**env;
-	int		 out[2], err[2];
-	size_t		 argc = 0;
-	pid_t		 pid;
-	va_list		 ap;
-	double		 start = now_s();
-
-	memset(&r, 0, sizeof(r));
-	argv[argc++] = admin_path();
-	va_start(ap, overrides);
-	while ((argv[argc] = va_arg(ap, const char *)) != NULL)
-		cr_assert_lt(++argc, 15);
-	va_end(ap);
-	env = child_env(overrides);
-	cr_assert(pipe(out) == 0 && pipe(err) == 0);
-	cr_assert_neq(pid = fork(), -1);
-	if (pid == 0) {
-		int	devnull = open("/dev/null", O_RDONLY);
-
-		dup2(devnull, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		close(out[0]);
-		close(err[0]);
-		execve(argv[0], (char *const *)(uintptr_t)argv, env);
-		_exit(127);
-	}
-	free(env);
-	close(out[1]);
-	close(err[1]);
-	collect(pid, out[0], err[0], start);
-	close(out[0]);
-	close(err[0]);
-}
-
-#define ADMIN(overrides, ...) \
-	run_admin((overrides), __VA_ARGS__, (const char *)NULL)
-
-static void
-expect_status(int status)
-{
-	cr_assert_eq(r.status, status, "exit %d, expected %d\nstdout: %s\n"
-	    "stderr: %s", r.status, status, r.out, r.err);
-}
-
-static void
-expect_out(const char *text)
-{
-	cr_assert_not_null(strstr(r.out, text), "stdout lacks \"%s\":\n%s",
-	    text, r.out);
-}
-
-static void
-expect_no_out(const char *text)
-{
-	cr_assert_null(strstr(r.out, text), "stdout has \"%s\":\n%s", text,
-	    r.out);
-}
-
-/* stderr is exactly one line and holds text. */
-static void
-expect_err_line(const char *text)
-{
-	char	*nl = strchr(r.err, '\n');
-
-	cr_assert_not_null(strstr(r.err, text), "stderr lacks \"%s\":\n%s",
-	    text, r.err);
-	cr_assert(nl != NULL && nl[1] == '\0', "stderr is not one line:\n%s",
-	    r.err);
-}
-
-/* ------------------------------------------------------------------ */
-/* Our own connection, for set-up and checks                          */
-/* ------------------------------------------------------------------ */
-
-static const char *
-env_lookup(const char *name)
-{
-	return (getenv(name));
-}
-
-static MYSQL *
-connect_db(const char *name)
-{
-	struct dbk_config	 cfg;
-	MYSQL			*conn;
-	unsigned int		 protocol;
-
-	cr_assert_eq(dbk_config_load(&cfg, env_lookup), 0, "%s (source "
-	    "var/test/env.sh first)", cfg.error);
-	cr_assert_not_null(conn = mysql_init(NULL));
-	protocol = cfg.db_socket ? MYSQL_PROTOCOL_SOCKET : MYSQL_PROTOCOL_TCP;
-	mysql_options(conn, MYSQL_OPT_PROTOCOL, &protocol);
-	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
-	if (mysql_real_connect(conn, cfg.db_socket ? "localhost" : cfg.db_host,
-	    cfg.db_user, cfg.db_password, name, cfg.db_port, cfg.db_socket,
-	    0) == NULL)
-		cr_assert_fail("cannot connect to the test MariaDB: %s "
-		    "(source var/test/env.sh first)", mysql_error(conn));
-	dbk_config_free(&cfg);
-	return (conn);
-}
-
-/* Run a statement built from trusted test constants. */
-static void
-sql(MYSQL *conn, const char *fmt, ...)
-{
-	char	q[2048];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(conn, q), 0, "%s: %s", q, mysql_error(conn));
-}
-
-/* The first column of the first row, as a string (static buffer). */
-static const char *
-sql_value(const char *fmt, ...)
-{
-	static char	 value[1024];
-	char		 q[2048];
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	cr_assert_eq(mysql_query(db, q), 0, "%s: %s", q, mysql_error(db));
-	cr_assert_not_null(res = mysql_store_result(db));
-	row = mysql_fetch_row(res);
-	cr_assert_not_null(row, "%s: no row", q);
-	(void)snprintf(value, sizeof(value), "%s", row[0] ? row[0] : "NULL");
-	mysql_free_result(res);
-	return (value);
-}
+#define ADMIN_DB_PREFIX	"daybook_rpt_"
+#include "admin_run.h"
 
 static long
 sql_count(const char *query)
@@ -319,33 +41,8 @@ sql_count(const char *query)
 	return (strtol(sql_value("%s", query), NULL, 10));
 }
 
-static void
-setup(void)
-{
-	const struct criterion_test	*t = criterion_current_test;
-	MYSQL				*server;
-
-	(void)snprintf(db_name, sizeof(db_name), "daybook_rpt_%.24s_%d",
-	    t->name, (int)getpid());
-	server = connect_db(NULL);
-	sql(server, "DROP DATABASE IF EXISTS `%s`", db_name);
-	sql(server, "CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE "
-	    "utf8mb4_unicode_ci", db_name);
-	mysql_close(server);
-	db = connect_db(db_name);
-}
-
-static void
-teardown(void)
-{
-	if (db != NULL)
-		sql(db, "DROP DATABASE IF EXISTS `%s`", db_name);
-	mysql_close(db);
-	db = NULL;
-	mysql_library_end();
-}
-
-TestSuite(report, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(report, .init = admin_setup, .fini = admin_teardown,
+    .timeout = 120);
 
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */
@@ -354,7 +51,7 @@ TestSuite(report, .init = setup, .fini = teardown, .timeout = 120);
 static void
 migrate(void)
 {
-	ADMIN(NULL, "migrate");
+	ADMIN(NULL, NULL, "migrate");
 	expect_status(0);
 }
 
@@ -419,7 +116,7 @@ Test(report, berlin_midnight_edges)
 	after = add_task(ann, "early on the 16th", "2026-01-15 23:00:00");
 	(void)add_task(ann, "not done", NULL);
 
-	ADMIN(env, "report", "--date", "2026-01-15");
+	ADMIN(NULL, env, "report", "--date", "2026-01-15");
 	expect_status(0);
 	cr_assert_str_eq(r.err, "");
 	expect_out("daybook report for 2026-01-15 (Europe/Berlin)\n");
@@ -447,11 +144,11 @@ Test(report, berlin_midnight_edges)
 	    "ann@example.com=2,bob@example.com=0");
 
 	/* The neighbouring days get the tasks just outside. */
-	ADMIN(env, "report", "--date", "2026-01-14");
+	ADMIN(NULL, env, "report", "--date", "2026-01-14");
 	expect_status(0);
 	(void)snprintf(ids, sizeof(ids), "%ld", before);
 	cr_assert_str_eq(stored_ids("2026-01-14"), ids);
-	ADMIN(env, "report", "--date", "2026-01-16");
+	ADMIN(NULL, env, "report", "--date", "2026-01-16");
 	expect_status(0);
 	(void)snprintf(ids, sizeof(ids), "%ld", after);
 	cr_assert_str_eq(stored_ids("2026-01-16"), ids);
@@ -467,7 +164,7 @@ Test(report, utc_zone_differs_from_berlin)
 	migrate();
 	ann = add_user("ann@example.com", "Ann");
 	late = add_task(ann, "late", "2026-01-14 23:30:00");
-	ADMIN(env, "report", "--date", "2026-01-14");
+	ADMIN(NULL, env, "report", "--date", "2026-01-14");
 	expect_status(0);
 	expect_out("from 2026-01-14T00:00:00+00:00 to 2026-01-15T00:00:00+00:00");
 	(void)snprintf(ids, sizeof(ids), "%ld", late);
@@ -496,7 +193,7 @@ Test(report, berlin_dst_days)
 	d = add_task(ann, "autumn last", "2026-10-25 22:59:59");
 	(void)add_task(ann, "x4", "2026-10-25 23:00:00");
 
-	ADMIN(env, "report", "--date", "2026-03-29");
+	ADMIN(NULL, env, "report", "--date", "2026-03-29");
 	expect_status(0);
 	expect_out("from 2026-03-29T00:00:00+01:00 to 2026-03-30T00:00:00+02:00"
 	    " (23 hours)\n");
@@ -504,7 +201,7 @@ Test(report, berlin_dst_days)
 	(void)snprintf(ids, sizeof(ids), "%ld,%ld", a, b);
 	cr_assert_str_eq(stored_ids("2026-03-29"), ids);
 
-	ADMIN(env, "report", "--date", "2026-10-25");
+	ADMIN(NULL, env, "report", "--date", "2026-10-25");
 	expect_status(0);
 	expect_out("from 2026-10-25T00:00:00+02:00 to 2026-10-26T00:00:00+01:00"
 	    " (25 hours)\n");
@@ -536,7 +233,7 @@ Test(report, new_york_dst_days)
 	e = add_task(ann, "november last", "2026-11-02 04:59:59");
 	(void)add_task(ann, "x4", "2026-11-02 05:00:00");
 
-	ADMIN(env, "report", "--date", "2026-03-08");
+	ADMIN(NULL, env, "report", "--date", "2026-03-08");
 	expect_status(0);
 	expect_out("(23 hours)");
 	(void)snprintf(ids, sizeof(ids), "%ld,%ld", a, b);
@@ -545,7 +242,7 @@ Test(report, new_york_dst_days)
 	    " FROM reports WHERE report_date = '2026-03-08'"),
 	    "2026-03-08 05:00:00.000000|2026-03-09 04:00:00.000000");
 
-	ADMIN(env, "report", "--date", "2026-11-01", "--format", "csv");
+	ADMIN(NULL, env, "report", "--date", "2026-11-01", "--format", "csv");
 	expect_status(0);
 	/* 06:30 UTC is the second 01:30 of the day, in EST. */
 	expect_out(",repeated hour,2026-11-01T01:30:00-05:00\r\n");
@@ -556,7 +253,7 @@ Test(report, new_york_dst_days)
 	    " FROM reports WHERE report_date = '2026-11-01'"),
 	    "2026-11-01 04:00:00.000000|2026-11-02 05:00:00.000000");
 
-	ADMIN(env, "report", "--date", "2026-07-04");
+	ADMIN(NULL, env, "report", "--date", "2026-07-04");
 	expect_status(0);
 	expect_out("(24 hours)");
 	cr_assert_str_eq(sql_value("SELECT range_start FROM reports WHERE "
@@ -580,7 +277,7 @@ Test(report, default_date_is_yesterday)
 	now = time(NULL) - 86400;
 	(void)localtime_r(&now, &tm);
 	(void)strftime(before, sizeof(before), "%Y-%m-%d", &tm);
-	ADMIN(env, "report");
+	ADMIN(NULL, env, "report");
 	now = time(NULL) - 86400;
 	(void)localtime_r(&now, &tm);
 	(void)strftime(after, sizeof(after), "%Y-%m-%d", &tm);
@@ -625,7 +322,7 @@ Test(report, csv_format)
 	long	ids[3];
 
 	format_fixture(ids);
-	ADMIN(env, "report", "--date", "2026-05-05", "--format", "csv");
+	ADMIN(NULL, env, "report", "--date", "2026-05-05", "--format", "csv");
 	expect_status(0);
 	(void)snprintf(expect, sizeof(expect),
 	    "email,display_name,task_id,title,completed_at\r\n"
@@ -646,7 +343,7 @@ Test(report, json_format)
 	long		 ids[3];
 
 	format_fixture(ids);
-	ADMIN(env, "report", "--date", "2026-05-05", "--format", "json");
+	ADMIN(NULL, env, "report", "--date", "2026-05-05", "--format", "json");
 	expect_status(0);
 	root = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(root, "not JSON (%s at %d):\n%s", jerr.text,
@@ -698,7 +395,7 @@ Test(report, text_format_hides_control_characters)
 	long	ids[3];
 
 	format_fixture(ids);
-	ADMIN(env, "report", "--date", "2026-05-05", "--format", "text");
+	ADMIN(NULL, env, "report", "--date", "2026-05-05", "--format", "text");
 	expect_status(0);
 	expect_out("3 tasks completed by 2 of 3 people\n");
 	expect_out("Lee, Ann \"A\" <ann@example.com>: 2 completed\n");
@@ -722,11 +419,11 @@ Test(report, rerun_replaces)
 	(void)add_task(ann, "one", "2026-02-10 12:00:00");
 	(void)add_task(ann, "two", "2026-02-10 13:00:00");
 	(void)add_task(ann, "other day", "2026-02-11 13:00:00");
-	ADMIN(env, "report", "--date", "2026-02-10");
+	ADMIN(NULL, env, "report", "--date", "2026-02-10");
 	expect_status(0);
-	ADMIN(env, "report", "--date", "2026-02-11");
+	ADMIN(NULL, env, "report", "--date", "2026-02-11");
 	expect_status(0);
-	ADMIN(env, "report", "--date", "2026-02-10");
+	ADMIN(NULL, env, "report", "--date", "2026-02-10");
 	expect_status(0);
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM reports"), 2);
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM report_items WHERE "
@@ -736,7 +433,7 @@ Test(report, rerun_replaces)
 
 	/* A late completion for that day (a retry after a fix, say). */
 	(void)add_task(ann, "three", "2026-02-10 14:00:00");
-	ADMIN(env, "report", "--date", "2026-02-10", "--format", "json");
+	ADMIN(NULL, env, "report", "--date", "2026-02-10", "--format", "json");
 	expect_status(0);
 	expect_out("\"tasks_completed\":3");
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM reports"), 2);
@@ -787,7 +484,7 @@ Test(report, deleted_account_leaves_reports)
 	migrate();
 	ann = add_user("ann@example.com", "Ann");
 	(void)add_task(ann, "one", "2026-02-10 12:00:00");
-	ADMIN(NULL, "report", "--date", "2026-02-10");
+	ADMIN(NULL, NULL, "report", "--date", "2026-02-10");
 	expect_status(0);
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM report_items"), 1);
 	sql(db, "DELETE FROM users WHERE id = %ld", ann);
@@ -807,7 +504,7 @@ Test(report, edit_after_completion_stays)
 	migrate();
 	ann = add_user("ann@example.com", "Ann");
 	task = add_task(ann, "before", "2026-06-01 15:00:00");
-	ADMIN(env, "report", "--date", "2026-06-01");
+	ADMIN(NULL, env, "report", "--date", "2026-06-01");
 	expect_status(0);
 	expect_out("before");
 
@@ -817,14 +514,14 @@ Test(report, edit_after_completion_stays)
 	    "WHERE id = %ld", task);
 	cr_assert_str_eq(sql_value("SELECT completed_at FROM tasks"),
 	    "2026-06-01 15:00:00.000000");
-	ADMIN(env, "report", "--date", "2026-06-03");
+	ADMIN(NULL, env, "report", "--date", "2026-06-03");
 	expect_status(0);
 	expect_no_out("after the edit");
 	expect_out("0 tasks completed");
 	cr_assert_str_eq(stored_ids("2026-06-03"), "");
 
 	/* Re-run for its own day: still there, with the new title. */
-	ADMIN(env, "report", "--date", "2026-06-01");
+	ADMIN(NULL, env, "report", "--date", "2026-06-01");
 	expect_status(0);
 	expect_out("after the edit");
 	(void)snprintf(ids, sizeof(ids), "%ld", task);
@@ -845,22 +542,22 @@ Test(report, invalid_dates)
 
 	migrate();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ADMIN(NULL, "report", "--date", bad[i]);
+		ADMIN(NULL, NULL, "report", "--date", bad[i]);
 		cr_assert_eq(r.status, 2, "%s: exit %d", bad[i], r.status);
 		expect_err_line("daybook-admin: report: --date: not a valid "
 		    "date");
 		cr_assert_str_eq(r.out, "");
 	}
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM reports"), 0);
-	ADMIN(NULL, "report", "--date", "2028-02-29");
+	ADMIN(NULL, NULL, "report", "--date", "2028-02-29");
 	expect_status(0);
-	ADMIN(NULL, "report", "--date");
+	ADMIN(NULL, NULL, "report", "--date");
 	expect_status(2);
 	expect_err_line("usage: daybook-admin report");
-	ADMIN(NULL, "report", "--format", "xml");
+	ADMIN(NULL, NULL, "report", "--format", "xml");
 	expect_status(2);
 	expect_err_line("--format: one of text, csv, json");
-	ADMIN(NULL, "report", "2026-01-01");
+	ADMIN(NULL, NULL, "report", "2026-01-01");
 	expect_status(2);
 }
 
@@ -870,7 +567,7 @@ Test(report, unknown_time_zone)
 	    NULL };
 
 	migrate();
-	ADMIN(env, "report", "--date", "2026-01-01");
+	ADMIN(NULL, env, "report", "--date", "2026-01-01");
 	expect_status(1);
 	expect_err_line("daybook-admin: report: DAYBOOK_REPORT_TZ: unknown "
 	    "time zone 'Mars/Olympus_Mons'");
@@ -880,7 +577,7 @@ Test(report, unknown_time_zone)
 /* Without the 0002 tables the report fails cleanly (and stores nothing). */
 Test(report, unmigrated_database)
 {
-	ADMIN(NULL, "report", "--date", "2026-01-01");
+	ADMIN(NULL, NULL, "report", "--date", "2026-01-01");
 	expect_status(1);
 	expect_err_line("daybook-admin: report: 2026-01-01: ");
 }
@@ -912,7 +609,7 @@ Test(report, unreachable_database)
 	int		port = closed_port();
 
 	(void)snprintf(port_var, sizeof(port_var), "DAYBOOK_DB_PORT=%d", port);
-	ADMIN(env, "report", "--date", "2026-01-01");
+	ADMIN(NULL, env, "report", "--date", "2026-01-01");
 	expect_status(1);
 	(void)snprintf(expect, sizeof(expect), "daybook-admin: report: cannot "
 	    "connect to MariaDB at 127.0.0.1:%d: ", port);
@@ -920,10 +617,10 @@ Test(report, unreachable_database)
 	cr_assert_str_eq(r.out, "");
 	cr_assert_lt(r.seconds, 10.0, "took %.1f s", r.seconds);
 
-	ADMIN(env, "set-admin", "a@example.com", "on");
+	ADMIN(NULL, env, "set-admin", "a@example.com", "on");
 	expect_status(1);
 	expect_err_line("set-admin: cannot connect to MariaDB");
-	ADMIN(env, "reset-password", "a@example.com");
+	ADMIN(NULL, env, "reset-password", "a@example.com");
 	expect_status(1);
 	expect_err_line("reset-password: cannot connect to MariaDB");
 	cr_assert_str_eq(r.out, "");
@@ -941,16 +638,16 @@ Test(report, set_admin_on_off)
 	ann = add_user("ann@example.com", "Ann");
 	(void)add_user("bob@example.com", "Bob");
 
-	ADMIN(NULL, "set-admin", "Ann@Example.com", "on");
+	ADMIN(NULL, NULL, "set-admin", "Ann@Example.com", "on");
 	expect_status(0);
 	expect_out("set-admin: ann@example.com is now an administrator\n");
 	cr_assert_str_eq(sql_value("SELECT GROUP_CONCAT(CONCAT(email, '=', "
 	    "is_admin) ORDER BY email) FROM users"),
 	    "ann@example.com=1,bob@example.com=0");
-	ADMIN(NULL, "set-admin", "ann@example.com", "on");
+	ADMIN(NULL, NULL, "set-admin", "ann@example.com", "on");
 	expect_status(0);
 	expect_out("was already an administrator");
-	ADMIN(NULL, "set-admin", "ann@example.com", "off");
+	ADMIN(NULL, NULL, "set-admin", "ann@example.com", "off");
 	expect_status(0);
 	expect_out("ann@example.com is no longer an administrator\n");
 	cr_assert_eq(sql_count("SELECT is_admin FROM users WHERE email = "
@@ -970,16 +667,16 @@ Test(report, set_admin_refusals)
 {
 	migrate();
 	(void)add_user("ann@example.com", "Ann");
-	ADMIN(NULL, "set-admin", "nobody@example.com", "on");
+	ADMIN(NULL, NULL, "set-admin", "nobody@example.com", "on");
 	expect_status(1);
 	expect_err_line("daybook-admin: set-admin: no account with email "
 	    "nobody@example.com");
-	ADMIN(NULL, "set-admin", "ann@example.com", "yes");
+	ADMIN(NULL, NULL, "set-admin", "ann@example.com", "yes");
 	expect_status(2);
 	expect_err_line("usage: daybook-admin set-admin EMAIL on|off");
-	ADMIN(NULL, "set-admin", "ann@example.com");
+	ADMIN(NULL, NULL, "set-admin", "ann@example.com");
 	expect_status(2);
-	ADMIN(NULL, "set-admin", "not-an-email", "on");
+	ADMIN(NULL, NULL, "set-admin", "not-an-email", "on");
 	expect_status(2);
 	expect_err_line("set-admin: not a valid email address");
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM admin_audit"), 0);
@@ -1041,7 +738,7 @@ Test(report, reset_password_link)
 	ann = add_user("ann@example.com", "Ann");
 	bob = add_user("bob@example.com", "Bob");
 
-	ADMIN(env, "reset-password", "ANN@example.com");
+	ADMIN(NULL, env, "reset-password", "ANN@example.com");
 	expect_status(0);
 	cr_assert_str_eq(r.err, "");
 	link_token("https://daybook.example.org", first);
@@ -1049,11 +746,11 @@ Test(report, reset_password_link)
 	/* The token itself is stored nowhere. */
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM password_resets"), 1);
 
-	ADMIN(env, "reset-password", "bob@example.com");
+	ADMIN(NULL, env, "reset-password", "bob@example.com");
 	expect_status(0);
 	link_token("https://daybook.example.org", other);
 
-	ADMIN(env, "reset-password", "ann@example.com");
+	ADMIN(NULL, env, "reset-password", "ann@example.com");
 	expect_status(0);
 	link_token("https://daybook.example.org", second);
 	cr_assert_neq(memcmp(first, second, 32), 0);
@@ -1090,22 +787,22 @@ Test(report, reset_password_keeps_used_and_refuses_unknown)
 	while (len > 0 && trimmed[len - 1] == '/')
 		trimmed[--len] = '\0';
 
-	ADMIN(NULL, "reset-password", "ann@example.com");
+	ADMIN(NULL, NULL, "reset-password", "ann@example.com");
 	expect_status(0);
 	link_token(trimmed, token);
 	sql(db, "UPDATE password_resets SET used_at = UTC_TIMESTAMP(6)");
-	ADMIN(NULL, "reset-password", "ann@example.com");
+	ADMIN(NULL, NULL, "reset-password", "ann@example.com");
 	expect_status(0);
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM password_resets"), 2);
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM password_resets WHERE "
 	    "used_at IS NULL"), 1);
 
-	ADMIN(NULL, "reset-password", "nobody@example.com");
+	ADMIN(NULL, NULL, "reset-password", "nobody@example.com");
 	expect_status(1);
 	expect_err_line("daybook-admin: reset-password: no account with email "
 	    "nobody@example.com");
 	cr_assert_str_eq(r.out, "");
-	ADMIN(NULL, "reset-password");
+	ADMIN(NULL, NULL, "reset-password");
 	expect_status(2);
 	expect_err_line("usage: daybook-admin reset-password EMAIL");
 	cr_assert_eq(sql_count("SELECT COUNT(*) FROM password_resets"), 2);
@@ -1114,7 +811,7 @@ Test(report, reset_password_keeps_used_and_refuses_unknown)
 
 Test(report, usage_lists_new_commands)
 {
-	ADMIN(NULL, "help");
+	ADMIN(NULL, NULL, "help");
 	expect_status(0);
 	expect_out("report [--date YYYY-MM-DD] [--format text|csv|json]");
 	expect_out("set-admin EMAIL on|off");
