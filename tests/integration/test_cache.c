@@ -27,13 +27,12 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#include "stress.h"
 
 #define PASSWORD	"Pw-zq8Xy-secret"
 #define THREADS		4
 #define ROUNDS		50
 #define MAX_TITLES	(THREADS * ROUNDS + 64)
-#define FLUSH_CMD	"redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a \"$(cat var/test/redis_password)\" " \
-			"--no-auth-warning FLUSHALL >/dev/null"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -268,12 +267,6 @@ new_account(const char *tag, char **email_out, char **csrf_out)
 	return c;
 }
 
-static void
-flush_redis(void)
-{
-	cr_assert_eq(harness_run(FLUSH_CMD), 0, "redis-cli FLUSHALL failed");
-}
-
 TestSuite(cache, .timeout = 90);
 
 /* ------------------------------------------------- (a) a single writer */
@@ -379,15 +372,11 @@ struct acked {
 };
 
 struct shared {
-	pthread_mutex_t	 lock;
+	struct stress	 st;
 	struct acked	 titles[MAX_TITLES];
 	size_t		 ntitles;
 	const char	*email;
-	int		 stop_flushing;
 	int		 reads;
-	int		 flushes;
-	int		 failures;
-	char		 first_failure[512];
 };
 
 struct worker {
@@ -397,23 +386,9 @@ struct worker {
 };
 
 static void
-fail(struct shared *s, const char *fmt, ...)
-{
-	va_list	ap;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->failures++ == 0) {
-		va_start(ap, fmt);
-		vsnprintf(s->first_failure, sizeof(s->first_failure), fmt, ap);
-		va_end(ap);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void
 acknowledge_add(struct shared *s, const char *title)
 {
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->st.lock);
 	if (s->ntitles < MAX_TITLES) {
 		snprintf(s->titles[s->ntitles].title,
 		    sizeof(s->titles[0].title), "%s", title);
@@ -421,7 +396,7 @@ acknowledge_add(struct shared *s, const char *title)
 		s->titles[s->ntitles].done_ms = 0;
 		s->ntitles++;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->st.lock);
 }
 
 static void
@@ -429,12 +404,12 @@ acknowledge_done(struct shared *s, const char *title)
 {
 	size_t	i;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->st.lock);
 	for (i = 0; i < s->ntitles; i++) {
 		if (strcmp(s->titles[i].title, title) == 0)
 			s->titles[i].done_ms = harness_now_ms();
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->st.lock);
 }
 
 /*
@@ -448,15 +423,15 @@ check_read(struct shared *s, const char *who, const char *body,
 	size_t	i;
 	int	state;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->st.lock);
 	s->reads++;
 	for (i = 0; i < s->ntitles; i++) {
 		if (s->titles[i].added_ms >= start_ms)
 			continue;
 		state = task_state(body, s->titles[i].title);
 		if (state == 0) {
-			pthread_mutex_unlock(&s->lock);
-			fail(s, "%s: read missed %s (acknowledged %.1f ms "
+			pthread_mutex_unlock(&s->st.lock);
+			stress_fail(&s->st, "%s: read missed %s (acknowledged %.1f ms "
 			    "before the read started)", who,
 			    s->titles[i].title, start_ms -
 			    s->titles[i].added_ms);
@@ -464,15 +439,15 @@ check_read(struct shared *s, const char *who, const char *body,
 		}
 		if (s->titles[i].done_ms != 0 && s->titles[i].done_ms <
 		    start_ms && state != 'd') {
-			pthread_mutex_unlock(&s->lock);
-			fail(s, "%s: read shows %s open, completed %.1f ms "
+			pthread_mutex_unlock(&s->st.lock);
+			stress_fail(&s->st, "%s: read shows %s open, completed %.1f ms "
 			    "before the read started", who,
 			    s->titles[i].title, start_ms -
 			    s->titles[i].done_ms);
 			return;
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->st.lock);
 }
 
 /*
@@ -494,18 +469,18 @@ worker_main(void *arg)
 
 	snprintf(who, sizeof(who), "%s%d", w->prefix, w->n);
 	if ((c = harness_client_new(NULL)) == NULL) {
-		fail(s, "%s: no client", who);
+		stress_fail(&s->st, "%s: no client", who);
 		return NULL;
 	}
 	if (!log_in(c, s->email) || (csrf = csrf_of(c, "/tasks")) == NULL) {
-		fail(s, "%s: log in failed", who);
+		stress_fail(&s->st, "%s: log in failed", who);
 		harness_client_free(c);
 		return NULL;
 	}
 	for (i = 0; i < ROUNDS; i++) {
 		snprintf(title, sizeof(title), "%s-r%02d", who, i);
 		if (!add_task(c, csrf, title, &status)) {
-			fail(s, "%s: add %s answered %ld", who, title, status);
+			stress_fail(&s->st, "%s: add %s answered %ld", who, title, status);
 			break;
 		}
 		acknowledge_add(s, title);
@@ -517,7 +492,7 @@ worker_main(void *arg)
 			free(body);
 			if (id <= 0 || !task_action(c, csrf, id, "complete",
 			    &status)) {
-				fail(s, "%s: complete %s (id %lld) failed: %ld",
+				stress_fail(&s->st, "%s: complete %s (id %lld) failed: %ld",
 				    who, prev, id, status);
 				break;
 			}
@@ -526,12 +501,12 @@ worker_main(void *arg)
 
 		start = harness_now_ms();
 		if ((body = task_list(c, &status)) == NULL) {
-			fail(s, "%s: GET /tasks answered %ld (session lost?)",
+			stress_fail(&s->st, "%s: GET /tasks answered %ld (session lost?)",
 			    who, status);
 			break;
 		}
 		if (task_at(body, title) == NULL)
-			fail(s, "%s: own title %s missing right after its "
+			stress_fail(&s->st, "%s: own title %s missing right after its "
 			    "add", who, title);
 		check_read(s, who, body, start);
 		free(body);
@@ -539,31 +514,6 @@ worker_main(void *arg)
 	}
 	free(csrf);
 	harness_client_free(c);
-	return NULL;
-}
-
-/* Flush Redis again and again until told to stop. */
-static void *
-flusher_main(void *arg)
-{
-	struct shared	*s = arg;
-	struct timespec	 pause = { 0, 50 * 1000000L };
-
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		if (s->stop_flushing) {
-			pthread_mutex_unlock(&s->lock);
-			break;
-		}
-		pthread_mutex_unlock(&s->lock);
-		if (harness_run(FLUSH_CMD) != 0)
-			fail(s, "flusher: redis-cli FLUSHALL failed");
-		pthread_mutex_lock(&s->lock);
-		s->flushes++;
-		pthread_mutex_unlock(&s->lock);
-		/* Not synchronisation: only spaces the flushes out. */
-		nanosleep(&pause, NULL);
-	}
 	return NULL;
 }
 
@@ -581,13 +531,13 @@ run_workers(const char *tag, int flushing)
 
 	s = calloc(1, sizeof(*s));
 	cr_assert_not_null(s);
-	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->st.lock, NULL);
 	c = new_account(tag, &email, &csrf);
 	s->email = email;
 
 	if (flushing)
-		cr_assert_eq(pthread_create(&flusher, NULL, flusher_main, s),
-		    0);
+		cr_assert_eq(pthread_create(&flusher, NULL, stress_flusher,
+		    &s->st), 0);
 	for (i = 0; i < THREADS; i++) {
 		w[i].shared = s;
 		w[i].n = (int)i;
@@ -598,18 +548,18 @@ run_workers(const char *tag, int flushing)
 	for (i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
 	if (flushing) {
-		pthread_mutex_lock(&s->lock);
-		s->stop_flushing = 1;
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&s->st.lock);
+		s->st.stop_flushing = 1;
+		pthread_mutex_unlock(&s->st.lock);
 		pthread_join(flusher, NULL);
 	}
 
-	cr_assert_eq(s->failures, 0, "%d failures; first: %s", s->failures,
-	    s->first_failure);
+	cr_assert_eq(s->st.failures, 0, "%d failures; first: %s", s->st.failures,
+	    s->st.first_failure);
 	cr_assert_eq(s->ntitles, (size_t)(THREADS * ROUNDS));
 	cr_assert_eq(s->reads, THREADS * ROUNDS);
 	if (flushing)
-		cr_assert_geq(s->flushes, 3, "only %d flushes", s->flushes);
+		cr_assert_geq(s->st.flushes, 3, "only %d flushes", s->st.flushes);
 
 	/* The first session (from sign-up) sees the final state too. */
 	body = task_list(c, &status);
@@ -621,7 +571,7 @@ run_workers(const char *tag, int flushing)
 	}
 	free(body);
 
-	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->st.lock);
 	free(s);
 	free(csrf);
 	free(email);
@@ -668,7 +618,7 @@ Test(cache, redis_flush_loses_nothing)
 		n++;
 		/* Flush between a write and its read, now and then. */
 		if (i % 8 == 3)
-			flush_redis();
+			stress_flush_redis();
 		body = task_list(c, &status);
 		cr_assert_not_null(body, "round %d: GET /tasks %ld (session "
 		    "lost after FLUSHALL?)", i, status);
@@ -679,7 +629,7 @@ Test(cache, redis_flush_loses_nothing)
 		if (i % 3 == 0) {
 			id = task_id(body, titles[i]);
 			if (i % 6 == 0)
-				flush_redis();
+				stress_flush_redis();
 			cr_assert(task_action(c, csrf, id, "complete",
 			    &status), "complete: %ld", status);
 			done[i] = 1;
@@ -696,7 +646,7 @@ Test(cache, redis_flush_loses_nothing)
 
 		/* Flush after a warm read: the next read must still agree. */
 		if (i % 8 == 6) {
-			flush_redis();
+			stress_flush_redis();
 			body = task_list(c, &status);
 			cr_assert_not_null(body);
 			snprintf(when, sizeof(when), "round %d after flush", i);
@@ -706,7 +656,7 @@ Test(cache, redis_flush_loses_nothing)
 	}
 
 	/* A fresh login after a flush works as well. */
-	flush_redis();
+	stress_flush_redis();
 	harness_client_free(second);
 	second = client_new();
 	cr_assert(log_in(second, email), "login after FLUSHALL failed");

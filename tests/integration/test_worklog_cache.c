@@ -23,13 +23,12 @@
 
 #include "checks.h"
 #include "harness.h"
+#include "stress.h"
 #include "worklog_checks.h"
 
 #define THREADS		4
 #define ROUNDS		30
 #define MAX_DAYS	(THREADS * ROUNDS)
-#define FLUSH_CMD	"redis-cli -p \"$DAYBOOK_REDIS_PORT\" -a \"$(cat var/test/redis_password)\" " \
-			"--no-auth-warning FLUSHALL >/dev/null"
 
 static const char	*kinds[] = { "office", "remote", "vacation",
 			    "holiday", "sick" };
@@ -74,12 +73,6 @@ day_post(struct harness_client *c, const char *date, const char *kind)
 	    wl_redirected(&r, month);
 	harness_response_free(&r);
 	return ok;
-}
-
-static void
-flush_redis(void)
-{
-	cr_assert_eq(harness_run(FLUSH_CMD), 0, "redis-cli FLUSHALL failed");
 }
 
 /* GET the month of date; assert it shows kind ("" for none) on date. */
@@ -143,15 +136,11 @@ struct acked {
 };
 
 struct shared {
-	pthread_mutex_t	 lock;
+	struct stress	 st;
 	struct acked	 days[MAX_DAYS];
 	size_t		 ndays;
 	const char	*email;
-	int		 stop_flushing;
 	int		 reads;
-	int		 flushes;
-	int		 failures;
-	char		 first_failure[512];
 };
 
 struct worker {
@@ -159,20 +148,6 @@ struct worker {
 	int		 n;
 	const char	*prefix;
 };
-
-static void
-fail(struct shared *s, const char *fmt, ...)
-{
-	va_list	ap;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->failures++ == 0) {
-		va_start(ap, fmt);
-		vsnprintf(s->first_failure, sizeof(s->first_failure), fmt, ap);
-		va_end(ap);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
 
 /*
  * Record a save of date (cleared 0), a clear about to be sent (cleared
@@ -183,7 +158,7 @@ acknowledge(struct shared *s, const char *date, int kind, int cleared)
 {
 	size_t	i;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->st.lock);
 	if (cleared) {
 		for (i = 0; i < s->ndays; i++) {
 			if (strcmp(s->days[i].date, date) != 0)
@@ -202,7 +177,7 @@ acknowledge(struct shared *s, const char *date, int kind, int cleared)
 		s->days[s->ndays].cleared_ms = 0;
 		s->ndays++;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->st.lock);
 }
 
 /*
@@ -220,7 +195,7 @@ check_read(struct shared *s, const char *who, const char *body,
 	struct acked	*d;
 	size_t		 i;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->st.lock);
 	s->reads++;
 	for (i = 0; i < s->ndays; i++) {
 		d = &s->days[i];
@@ -234,14 +209,14 @@ check_read(struct shared *s, const char *who, const char *body,
 		    (d->clearing_ms != 0 && *got == '\0')) {
 			continue;
 		}
-		pthread_mutex_unlock(&s->lock);
-		fail(s, "%s: read shows %s as \"%s\", want %s (saved %.1f ms, "
+		pthread_mutex_unlock(&s->st.lock);
+		stress_fail(&s->st, "%s: read shows %s as \"%s\", want %s (saved %.1f ms, "
 		    "cleared %.1f ms before the read started)", who, d->date,
 		    got, kinds[d->kind], start_ms - d->saved_ms,
 		    d->cleared_ms ? start_ms - d->cleared_ms : 0.0);
 		return;
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->st.lock);
 }
 
 /*
@@ -263,11 +238,11 @@ worker_main(void *arg)
 
 	snprintf(who, sizeof(who), "%s%d", w->prefix, w->n);
 	if ((c = harness_client_new(NULL)) == NULL) {
-		fail(s, "%s: no client", who);
+		stress_fail(&s->st, "%s: no client", who);
 		return NULL;
 	}
 	if (!wl_log_in_try(c, s->email)) {
-		fail(s, "%s: log in failed", who);
+		stress_fail(&s->st, "%s: log in failed", who);
 		harness_client_free(c);
 		return NULL;
 	}
@@ -277,13 +252,13 @@ worker_main(void *arg)
 		if (i % 4 == 3 && prev[0] != '\0') {
 			acknowledge(s, prev, 0, 1);
 			if (!day_post(c, prev, NULL)) {
-				fail(s, "%s: clear %s failed", who, prev);
+				stress_fail(&s->st, "%s: clear %s failed", who, prev);
 				break;
 			}
 			acknowledge(s, prev, 0, 2);
 		}
 		if (!day_post(c, date, kinds[kind])) {
-			fail(s, "%s: save %s failed", who, date);
+			stress_fail(&s->st, "%s: save %s failed", who, date);
 			break;
 		}
 		acknowledge(s, date, kind, 0);
@@ -291,7 +266,7 @@ worker_main(void *arg)
 		start = harness_now_ms();
 		month_path(date, path);
 		if ((body = wl_page_try(c, path, &status)) == NULL) {
-			fail(s, "%s: GET %s answered %ld", who, path, status);
+			stress_fail(&s->st, "%s: GET %s answered %ld", who, path, status);
 			break;
 		}
 		check_read(s, who, body, date, start);
@@ -299,31 +274,6 @@ worker_main(void *arg)
 		snprintf(prev, sizeof(prev), "%s", date);
 	}
 	harness_client_free(c);
-	return NULL;
-}
-
-/* Flush Redis again and again until told to stop. */
-static void *
-flusher_main(void *arg)
-{
-	struct shared	*s = arg;
-	struct timespec	 pause = { 0, 50 * 1000000L };
-
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		if (s->stop_flushing) {
-			pthread_mutex_unlock(&s->lock);
-			break;
-		}
-		pthread_mutex_unlock(&s->lock);
-		if (harness_run(FLUSH_CMD) != 0)
-			fail(s, "flusher: redis-cli FLUSHALL failed");
-		pthread_mutex_lock(&s->lock);
-		s->flushes++;
-		pthread_mutex_unlock(&s->lock);
-		/* Not synchronisation: only spaces the flushes out. */
-		nanosleep(&pause, NULL);
-	}
 	return NULL;
 }
 
@@ -342,13 +292,13 @@ run_workers(const char *tag, int flushing)
 
 	s = calloc(1, sizeof(*s));
 	cr_assert_not_null(s);
-	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->st.lock, NULL);
 	c = wl_signed_up(tag, &email);
 	s->email = email;
 
 	if (flushing)
-		cr_assert_eq(pthread_create(&flusher, NULL, flusher_main, s),
-		    0);
+		cr_assert_eq(pthread_create(&flusher, NULL, stress_flusher,
+		    &s->st), 0);
 	for (i = 0; i < THREADS; i++) {
 		w[i].shared = s;
 		w[i].n = (int)i;
@@ -359,18 +309,18 @@ run_workers(const char *tag, int flushing)
 	for (i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
 	if (flushing) {
-		pthread_mutex_lock(&s->lock);
-		s->stop_flushing = 1;
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&s->st.lock);
+		s->st.stop_flushing = 1;
+		pthread_mutex_unlock(&s->st.lock);
 		pthread_join(flusher, NULL);
 	}
 
-	cr_assert_eq(s->failures, 0, "%d failures; first: %s", s->failures,
-	    s->first_failure);
+	cr_assert_eq(s->st.failures, 0, "%d failures; first: %s", s->st.failures,
+	    s->st.first_failure);
 	cr_assert_eq(s->ndays, (size_t)MAX_DAYS);
 	cr_assert_eq(s->reads, THREADS * ROUNDS);
 	if (flushing)
-		cr_assert_geq(s->flushes, 3, "only %d flushes", s->flushes);
+		cr_assert_geq(s->st.flushes, 3, "only %d flushes", s->st.flushes);
 
 	/* The first session (from sign-up) sees the final state too. */
 	for (i = 0; i < s->ndays; i++) {
@@ -383,7 +333,7 @@ run_workers(const char *tag, int flushing)
 		free(body);
 	}
 
-	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->st.lock);
 	free(s);
 	free(email);
 	harness_client_free(c);
@@ -413,21 +363,21 @@ Test(worklog_cache, redis_flush_loses_nothing)
 		/* Warm the month, then write, sometimes flushing between. */
 		assert_shown(second, date, "", when);
 		if (i % 4 == 1)
-			flush_redis();
+			stress_flush_redis();
 		cr_assert(day_post(c, date, kinds[i % 5]), "%s: save", when);
 		if (i % 4 == 2)
-			flush_redis();
+			stress_flush_redis();
 		assert_shown(c, date, kinds[i % 5], when);
 		assert_shown(second, date, kinds[i % 5], when);
 		if (i % 4 == 3) {
-			flush_redis();
+			stress_flush_redis();
 			cr_assert(day_post(c, date, NULL), "%s: clear", when);
 			assert_shown(second, date, "", when);
 		}
 	}
 
 	/* A fresh login after a flush sees it all. */
-	flush_redis();
+	stress_flush_redis();
 	harness_client_free(second);
 	second = harness_client_new(NULL);
 	cr_assert_not_null(second);
