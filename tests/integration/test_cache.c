@@ -15,7 +15,6 @@
  * the server must survive by design (it is only a cache).
  */
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 
 #include "harness.h"
 #include "stress.h"
+#include "task_page.h"
 
 #define PASSWORD	"Pw-zq8Xy-secret"
 #define THREADS		4
@@ -138,49 +138,41 @@ client_new(void)
 	return c;
 }
 
-/* Where the task titled title (plain text, no HTML specials) is listed. */
-static const char *
-task_at(const char *body, const char *title)
-{
-	static const char	 open[] = "<span class=\"task-title\" id=\"t";
-	const char		*at, *text;
-	size_t			 len = strlen(title);
-
-	for (at = strstr(body, open); at != NULL; at = strstr(at + 1, open)) {
-		if ((text = strstr(at, "\">")) == NULL)
-			break;
-		text += 2;
-		if (strncmp(text, title, len) == 0 &&
-		    strncmp(text + len, "</span>", 7) == 0)
-			break;
-	}
-	return at;
-}
-
-/* 'o' open, 'd' done, 0 absent. */
+/*
+ * The state ('o', 'd' or 0) and id (or -1) of title on a task page, by
+ * reading the whole page once for every check: for the single-shot checks
+ * of the sequential tests.  Loops over many titles index the page once
+ * with task_page_read() instead.
+ */
 static int
 task_state(const char *body, const char *title)
 {
-	const char	*at = task_at(body, title), *complete, *reopen;
+	struct task_page	page;
+	int			state;
 
-	if (at == NULL)
-		return 0;
-	complete = strstr(at, "/complete\"");
-	reopen = strstr(at, "/reopen\"");
-	if (complete != NULL && (reopen == NULL || complete < reopen))
-		return 'o';
-	return reopen != NULL ? 'd' : 0;
+	cr_assert(task_page_read(&page, body), "malformed task page");
+	state = task_page_state_of(&page, title);
+	task_page_free(&page);
+	return state;
 }
 
 static long long
 task_id(const char *body, const char *title)
 {
-	const char	*at = task_at(body, title), *p;
+	struct task_page	page;
+	long long		id;
 
-	if (at == NULL || (p = strstr(at, "\"/tasks/")) == NULL)
-		return -1;
-	p += strlen("\"/tasks/");
-	return isdigit((unsigned char)*p) ? strtoll(p, NULL, 10) : -1;
+	cr_assert(task_page_read(&page, body), "malformed task page");
+	id = task_page_id_of(&page, title);
+	task_page_free(&page);
+	return id;
+}
+
+/* The page in body, indexed; asserted readable. */
+static void
+page_read(struct task_page *page, const char *body)
+{
+	cr_assert(task_page_read(page, body), "malformed task page");
 }
 
 /* POST /tasks titles=title; 1 when it was acknowledged (303 /tasks). */
@@ -274,6 +266,7 @@ TestSuite(cache, .timeout = 90);
 Test(cache, every_write_is_on_the_next_read)
 {
 	struct harness_client	*c;
+	struct task_page	 page;
 	char			*email, *csrf, *body, title[64], path[64];
 	long			 status;
 	long long		 id;
@@ -313,11 +306,13 @@ Test(cache, every_write_is_on_the_next_read)
 	/* Everything, in its final state. */
 	body = task_list(c, &status);
 	cr_assert_not_null(body);
+	page_read(&page, body);
 	for (i = 0; i < 100; i++) {
 		snprintf(title, sizeof(title), "seq-%03d", i);
-		cr_assert_eq(task_state(body, title), i % 2 ? 'o' : 'd',
-		    "%s in the wrong state at the end", title);
+		cr_assert_eq(task_page_state_of(&page, title), i % 2 ? 'o' :
+		    'd', "%s in the wrong state at the end", title);
 	}
+	task_page_free(&page);
 	free(body);
 
 	/* Edits and deletes are on the next read as well. */
@@ -413,11 +408,12 @@ acknowledge_done(struct shared *s, const char *title)
 }
 
 /*
- * Check one read that started at start_ms against everything acknowledged
- * before then: present, and completed when its completion was.
+ * Check one read (its page indexed) that started at start_ms against
+ * everything acknowledged before then: present, and completed when its
+ * completion was.
  */
 static void
-check_read(struct shared *s, const char *who, const char *body,
+check_read(struct shared *s, const char *who, const struct task_page *page,
     double start_ms)
 {
 	size_t	i;
@@ -428,7 +424,7 @@ check_read(struct shared *s, const char *who, const char *body,
 	for (i = 0; i < s->ntitles; i++) {
 		if (s->titles[i].added_ms >= start_ms)
 			continue;
-		state = task_state(body, s->titles[i].title);
+		state = task_page_state_of(page, s->titles[i].title);
 		if (state == 0) {
 			pthread_mutex_unlock(&s->st.lock);
 			stress_fail(&s->st, "%s: read missed %s (acknowledged %.1f ms "
@@ -461,6 +457,7 @@ worker_main(void *arg)
 	struct worker		*w = arg;
 	struct shared		*s = w->shared;
 	struct harness_client	*c;
+	struct task_page	 page;
 	char			 who[32], title[48], prev[48] = "", *csrf, *body;
 	long			 status;
 	long long		 id;
@@ -488,7 +485,11 @@ worker_main(void *arg)
 		if (i % 3 == 2 && prev[0] != '\0') {
 			start = harness_now_ms();
 			body = task_list(c, &status);
-			id = body ? task_id(body, prev) : -1;
+			id = -1;
+			if (body != NULL && task_page_read(&page, body)) {
+				id = task_page_id_of(&page, prev);
+				task_page_free(&page);
+			}
 			free(body);
 			if (id <= 0 || !task_action(c, csrf, id, "complete",
 			    &status)) {
@@ -505,10 +506,16 @@ worker_main(void *arg)
 			    who, status);
 			break;
 		}
-		if (task_at(body, title) == NULL)
+		if (!task_page_read(&page, body)) {
+			stress_fail(&s->st, "%s: malformed task page", who);
+			free(body);
+			break;
+		}
+		if (task_page_find(&page, title, NULL) == NULL)
 			stress_fail(&s->st, "%s: own title %s missing right after its "
 			    "add", who, title);
-		check_read(s, who, body, start);
+		check_read(s, who, &page, start);
+		task_page_free(&page);
 		free(body);
 		snprintf(prev, sizeof(prev), "%s", title);
 	}
@@ -525,6 +532,7 @@ run_workers(const char *tag, int flushing)
 	struct worker		 w[THREADS];
 	pthread_t		 t[THREADS], flusher;
 	struct harness_client	*c;
+	struct task_page	 page;
 	char			*email, *csrf, *body;
 	long			 status;
 	size_t			 i;
@@ -564,11 +572,13 @@ run_workers(const char *tag, int flushing)
 	/* The first session (from sign-up) sees the final state too. */
 	body = task_list(c, &status);
 	cr_assert_not_null(body, "GET /tasks: %ld", status);
+	page_read(&page, body);
 	for (i = 0; i < s->ntitles; i++) {
-		cr_assert_eq(task_state(body, s->titles[i].title),
+		cr_assert_eq(task_page_state_of(&page, s->titles[i].title),
 		    s->titles[i].done_ms != 0 ? 'd' : 'o', "%s wrong at the "
 		    "end", s->titles[i].title);
 	}
+	task_page_free(&page);
 	free(body);
 
 	pthread_mutex_destroy(&s->st.lock);
@@ -590,12 +600,16 @@ static void
 assert_all_shown(const char *body, char titles[][32], const int *done,
     int n, const char *when)
 {
-	int	i;
+	struct task_page	page;
+	int			i;
 
+	page_read(&page, body);
 	for (i = 0; i < n; i++) {
-		cr_assert_eq(task_state(body, titles[i]), done[i] ? 'd' : 'o',
-		    "%s: %s missing or in the wrong state", when, titles[i]);
+		cr_assert_eq(task_page_state_of(&page, titles[i]),
+		    done[i] ? 'd' : 'o', "%s: %s missing or in the wrong state",
+		    when, titles[i]);
 	}
+	task_page_free(&page);
 }
 
 Test(cache, redis_flush_loses_nothing)

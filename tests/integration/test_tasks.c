@@ -9,7 +9,6 @@
  * tests are independent and may run in parallel (--jobs 2).
  */
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 
 #include "checks.h"
 #include "harness.h"
+#include "task_page.h"
 
 #define PASSWORD	"Pw-zq8Xy-secret"
 
@@ -117,70 +117,63 @@ html_escape(const char *s)
 	return out;
 }
 
+/*
+ * The tasks titled title on a task page: the first one's place, id and
+ * state, and how many there are.  Reads the whole page once (task_page.h);
+ * a check of many titles on one page indexes it once instead.
+ */
+struct task_hit {
+	const char	*at;		/* NULL when none is listed */
+	size_t		 count;
+	long long	 id;		/* -1 when none */
+	int		 state;		/* 'o' open, 'd' done, 0 */
+};
+
+static struct task_hit
+task_hit(const char *body, const char *title)
+{
+	struct task_hit		 hit = { NULL, 0, -1, 0 };
+	struct task_page	 page;
+	const struct task_entry	*e;
+	char			*esc = html_escape(title);
+
+	cr_assert(task_page_read(&page, body), "malformed task page");
+	if ((e = task_page_find(&page, esc, &hit.count)) != NULL) {
+		hit.at = e->at;
+		hit.id = e->id;
+		hit.state = e->state;
+	}
+	task_page_free(&page);
+	free(esc);
+	return hit;
+}
+
 /* Where the task titled title starts in body, or NULL. */
 static const char *
 task_at(const char *body, const char *title)
 {
-	static const char	 open[] = "<span class=\"task-title\" id=\"t";
-	char			*esc = html_escape(title);
-	const char		*at, *text;
-	size_t			 len = strlen(esc);
-
-	for (at = strstr(body, open); at != NULL; at = strstr(at + 1, open)) {
-		if ((text = strstr(at, "\">")) == NULL)
-			break;
-		text += 2;
-		if (strncmp(text, esc, len) == 0 &&
-		    strncmp(text + len, "</span>", 7) == 0)
-			break;
-	}
-	free(esc);
-	return at;
+	return task_hit(body, title).at;
 }
 
 /* How many tasks titled title the page lists. */
 static int
 task_count(const char *body, const char *title)
 {
-	const char	*p = body;
-	int		 n = 0;
-
-	while ((p = task_at(p, title)) != NULL) {
-		n++;
-		p++;
-	}
-	return n;
+	return (int)task_hit(body, title).count;
 }
 
 /* The id of the task titled title in body, or -1. */
 static long long
 task_id(const char *body, const char *title)
 {
-	const char	*at = task_at(body, title), *p;
-
-	if (at == NULL)
-		return -1;
-	if ((p = strstr(at, "\"/tasks/")) == NULL)
-		return -1;
-	p += strlen("\"/tasks/");
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	return strtoll(p, NULL, 10);
+	return task_hit(body, title).id;
 }
 
 /* 'o' when the task titled title is listed open, 'd' done, 0 absent. */
 static int
 task_state(const char *body, const char *title)
 {
-	const char	*at = task_at(body, title), *complete, *reopen;
-
-	if (at == NULL)
-		return 0;
-	complete = strstr(at, "/complete\"");
-	reopen = strstr(at, "/reopen\"");
-	if (complete != NULL && (reopen == NULL || complete < reopen))
-		return 'o';
-	return reopen != NULL ? 'd' : 0;
+	return task_hit(body, title).state;
 }
 
 /* Is the count in the filter link label ("Open", "Done", "All") n? */
@@ -1505,10 +1498,12 @@ adder_main(void *arg)
  */
 Test(tasks, concurrent_adds_by_different_people_all_succeed)
 {
-	struct adder	 a[ADDERS];
-	pthread_t	 t[ADDERS];
-	char		*body, title[48];
-	int		 i, j, failures = 0;
+	struct adder		 a[ADDERS];
+	pthread_t		 t[ADDERS];
+	struct task_page	 page;
+	char			*body, title[48];
+	size_t			 count = 0;
+	int			 i, j, failures = 0;
 
 	for (i = 0; i < ADDERS; i++) {
 		memset(&a[i], 0, sizeof(a[i]));
@@ -1533,11 +1528,14 @@ Test(tasks, concurrent_adds_by_different_people_all_succeed)
 	for (i = 0; i < ADDERS; i++) {
 		body = check_page(a[i].client, "/tasks", 200);
 		assert_counts(body, ADDS_EACH, 0);
+		cr_assert(task_page_read(&page, body), "malformed task page");
 		for (j = 0; j < ADDS_EACH; j++) {
 			snprintf(title, sizeof(title), "Parallel %d-%02d", i,
 			    j);
-			cr_assert_eq(task_count(body, title), 1);
+			cr_assert(task_page_find(&page, title, &count) != NULL &&
+			    count == 1, "%s listed %zu times", title, count);
 		}
+		task_page_free(&page);
 		free(body);
 		free(a[i].csrf);
 		harness_client_free(a[i].client);

@@ -190,18 +190,19 @@ static void
 check_read(struct shared *s, const char *who, const char *body,
     const char *month, double start_ms)
 {
-	char		 shown[16];
+	struct wl_month	 page;
 	const char	*got;
 	struct acked	*d;
 	size_t		 i;
 
+	wl_month_read(&page, body);
 	pthread_mutex_lock(&s->st.lock);
 	s->reads++;
 	for (i = 0; i < s->ndays; i++) {
 		d = &s->days[i];
 		if (strncmp(d->date, month, 7) != 0 || d->saved_ms >= start_ms)
 			continue;
-		got = wl_day_kind_into(body, d->date, shown);
+		got = wl_month_kind(&page, d->date);
 		if (d->cleared_ms != 0 && d->cleared_ms < start_ms) {
 			if (*got == '\0')
 				continue;

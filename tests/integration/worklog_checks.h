@@ -233,40 +233,99 @@ wl_count(const char *body, const char *needle)
 }
 
 /*
+ * A month page read once: each day cell's date (from its link) and the
+ * kind it shows ("office", ..., "" when the day has no entry).  A check of
+ * many days on one page indexes it once with wl_month_read() and looks up
+ * with wl_month_kind(), instead of scanning the page for every day.
+ */
+#define WL_MONTH_CELLS	64	/* a month page has at most 6 weeks: 42 */
+#define WL_KIND_LEN	16
+
+struct wl_month_day {
+	char	date[16];
+	char	kind[WL_KIND_LEN];
+};
+
+struct wl_month {
+	struct wl_month_day	days[WL_MONTH_CELLS];
+	size_t			n;
+};
+
+/* Copy the text at p up to a space or quote into out[len], if it fits. */
+static inline void
+wl_copy_word(char *out, size_t len, const char *p)
+{
+	size_t	n = strcspn(p, " \"");
+
+	out[0] = '\0';
+	if (n < len) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+/* Index the day cells of the month page in body (one pass). */
+static inline void
+wl_month_read(struct wl_month *m, const char *body)
+{
+	static const char	 cell[] = "<td class=\"";
+	static const char	 link[] = "href=\"/worklog/";
+	static const char	 kind[] = "wl-kind-";
+	const char		*td, *next, *stop, *href, *k;
+	const char		*end = body + strlen(body);
+
+	m->n = 0;
+	for (td = strstr(body, cell); td != NULL && m->n < WL_MONTH_CELLS;
+	    td = next) {
+		next = memmem(td + 1, (size_t)(end - td - 1), cell,
+		    sizeof(cell) - 1);
+		stop = next != NULL ? next : end;
+		href = memmem(td, (size_t)(stop - td), link, sizeof(link) - 1);
+		if (href == NULL)	/* a day of another month */
+			continue;
+		wl_copy_word(m->days[m->n].date, sizeof(m->days[0].date),
+		    href + sizeof(link) - 1);
+		m->days[m->n].kind[0] = '\0';
+		k = memmem(td, (size_t)(href - td), kind, sizeof(kind) - 1);
+		if (k != NULL)
+			wl_copy_word(m->days[m->n].kind, WL_KIND_LEN,
+			    k + sizeof(kind) - 1);
+		m->n++;
+	}
+}
+
+/* The kind shown for date on the indexed page, "?" when it has no cell. */
+static inline const char *
+wl_month_kind(const struct wl_month *m, const char *date)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->days[i].date, date) == 0)
+			return m->days[i].kind;
+	}
+	return "?";
+}
+
+/*
  * The kind the month page shows for date ("office", ...), "" when the day
- * has no entry, "?" when the page has no link to the day.  into holds 16
- * bytes.
+ * has no entry, "?" when the page has no link to the day.  into holds
+ * WL_KIND_LEN bytes.
  */
 static inline const char *
 wl_day_kind_into(const char *body, const char *date, char *into)
 {
-	const char	*href, *td, *next, *k;
-	char		 needle[48];
-	size_t		 n;
+	struct wl_month	m;
 
-	snprintf(needle, sizeof(needle), "href=\"/worklog/%s\"", date);
-	if ((href = strstr(body, needle)) == NULL)
-		return "?";
-	td = NULL;
-	for (next = strstr(body, "<td class=\""); next != NULL && next < href;
-	    next = strstr(next + 1, "<td class=\""))
-		td = next;
-	into[0] = '\0';
-	if (td == NULL || (k = strstr(td, "wl-kind-")) == NULL || k > href)
-		return into;
-	k += strlen("wl-kind-");
-	n = strcspn(k, " \"");
-	if (n < 16) {
-		memcpy(into, k, n);
-		into[n] = '\0';
-	}
+	wl_month_read(&m, body);
+	snprintf(into, WL_KIND_LEN, "%s", wl_month_kind(&m, date));
 	return into;
 }
 
 static inline const char *
 wl_day_kind(const char *body, const char *date)
 {
-	static char	kind[16];
+	static char	kind[WL_KIND_LEN];
 
 	return wl_day_kind_into(body, date, kind);
 }
