@@ -95,8 +95,20 @@ export function watchPage(target, into, notes = new Set())
 		into.push(`console ${msg.type()}: ${msg.text()} (${where})`);
 	});
 	target.on('pageerror', (err) => into.push(`page error: ${err.message}`));
-	target.on('requestfailed', (req) => into.push(
-	    `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+	target.on('requestfailed', (req) => {
+		const why = req.failure()?.errorText;
+
+		// A navigation (a form submit, a link) cancels what the page it
+		// leaves was still loading, such as the icon Chromium fetches
+		// lazily: ERR_ABORTED is the browser's doing, not the server's
+		// (a server fault shows as a reset, an empty response or a
+		// status >= 400, recorded here and below).
+		if (why === 'net::ERR_ABORTED' && req.resourceType() !== 'document') {
+			notes.add(`aborted by navigation: ${req.method()} ${req.url()}`);
+			return;
+		}
+		into.push(`request failed: ${req.method()} ${req.url()}: ${why}`);
+	});
 	target.on('response', (resp) => {
 		if (resp.status() >= 400)
 			into.push(`HTTP ${resp.status()}: ${resp.request().method()} ${resp.url()}`);
