@@ -23,6 +23,12 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=undefined
 BASE_CFLAGS	:= $(CSTD) $(WARN) $(OPT) -D_GNU_SOURCE -Isrc
 
+# Every test binary's and stage's wall time goes to TEST_TIMES (see
+# scripts/timed.sh); `make test` prints them as a table at the end.
+TIMED		:= scripts/timed.sh
+TEST_TIMES	:= $(BUILD)/test-times.tsv
+export DAYBOOK_TEST_TIMES := $(TEST_TIMES)
+
 ALL_TARGETS	:=
 UNIT_TEST_BINS	:=
 BENCH_TARGETS	:=
@@ -46,8 +52,12 @@ deps:
 	@sh scripts/deps.sh
 
 test-unit: $(UNIT_TEST_BINS)
-	@set -e; for t in $(UNIT_TEST_BINS); do \
-		echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t --jobs 2; done
+	@failed=""; for t in $(UNIT_TEST_BINS); do \
+		echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 \
+		    $(TIMED) test-unit $$(basename $$t) $$t --jobs 2 || \
+		    failed="$$failed $$t"; \
+	done; \
+	[ -z "$$failed" ] || { echo "test-unit FAILED:$$failed"; exit 1; }
 
 bench: all
 	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t; done

@@ -57,9 +57,9 @@ test-browser: browser-deps
 	scripts/server.sh start browser --env test --port $(BROWSER_PORT) \
 	    --workers $(BROWSER_WORKERS) --module $(BROWSER_MODULE); \
 	rc=0; \
-	(cd $(BROWSER_DIR) && \
-	    DAYBOOK_TEST_URL=http://127.0.0.1:$(BROWSER_PORT) \
-	    node --test *.test.mjs) || rc=$$?; \
+	DAYBOOK_TEST_URL=http://127.0.0.1:$(BROWSER_PORT) \
+	    $(TIMED) test-browser "node --test (tests/browser)" \
+	    sh -c 'cd $(BROWSER_DIR) && exec node --test *.test.mjs' || rc=$$?; \
 	scripts/server.sh stop browser --env test; trap - EXIT; \
 	ls var/test/asan.* 2>/dev/null | sort | \
 	    comm -13 var/test/browser-asan.before - >var/test/browser-asan.new || true; \

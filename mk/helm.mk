@@ -42,13 +42,14 @@ helm-deps: $(HELM) $(HELM_NODE)
 HELM_PROCESS_BINS = $(filter $(BUILD)/daybook.so $(BUILD)/daybook-admin,$(ALL_TARGETS))
 
 helm-test: helm-deps
-	cd tests/helm && node --test chart.test.mjs
+	$(TIMED) helm-test chart.test.mjs sh -c 'cd tests/helm && node --test chart.test.mjs'
 ifeq ($(HELM_SKIP_PROCESS),1)
 	@echo "helm-test: chart-to-process skipped (HELM_SKIP_PROCESS=1)"
 else
 	@if [ "$(words $(HELM_PROCESS_BINS))" -eq 2 ]; then \
 		$(MAKE) --no-print-directory $(HELM_PROCESS_BINS) && \
-		sh tests/helm/chart-to-process.sh; \
+		$(TIMED) helm-test chart-to-process.sh \
+		    sh tests/helm/chart-to-process.sh; \
 	else \
 		echo "helm-test: no build/daybook.so or build/daybook-admin target: chart-to-process skipped"; \
 	fi

@@ -54,7 +54,7 @@ FOUND_TEST_TARGETS := $(foreach t,$(OPTIONAL_TEST_TARGETS),\
 CLEAN_FILES	+= var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.*
 
 .PHONY: run stop test test-integration integration-bins integration-run \
-	print-it-bins
+	print-it-bins test-one
 
 $(IT_BUILD)/harness.o: $(IT_DIR)/harness.c $(IT_DIR)/harness.h
 	@mkdir -p $(@D)
@@ -116,13 +116,15 @@ stop:
 test:
 	@$(MAKE) --no-print-directory deps
 	@echo "==== make all"; $(MAKE) --no-print-directory all
-	@failed=""; \
+	@mkdir -p $(BUILD); : >$(TEST_TIMES); failed=""; \
 	for stage in test-unit test-integration \
 	    $$(echo $(EXTRA_TEST_TARGETS) $(FOUND_TEST_TARGETS) | \
 	       tr ' ' '\n' | awk 'NF && !seen[$$0]++'); do \
 		echo "==== make $$stage"; \
-		$(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+		$(TIMED) stage $$stage \
+		    $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
 	done; \
+	$(TIMED) table $(TEST_TIMES); \
 	if [ -n "$$failed" ]; then \
 		echo "==== make test FAILED:$$failed"; exit 1; \
 	fi; \
@@ -138,43 +140,38 @@ test-integration:
 	    $(MAKE) --no-print-directory integration-run
 
 integration-run:
-	@$(STACK) start test
-	@. var/test/env.sh && $(ADMIN) migrate
-	@$(SERVER) stop main --env test
-	@$(SERVER) stop one --env test
-	@rm -f var/test/asan.main.* var/test/asan.one.* var/test/asan.closed.* \
-	    var/test/asan.proxy.*
-	@set -e; . var/test/env.sh; \
-	trap '$(SERVER) stop main --env test; $(SERVER) stop one --env test' EXIT; \
-	$(SERVER) start main --env test --port $(call port,8081) --workers 2 \
-	    --module $(TEST_MODULE); \
-	$(SERVER) start one --env test --port $(call port,8082) --workers 1 \
-	    --module $(TEST_MODULE) --test-routes; \
-	export DAYBOOK_REPO_ROOT="$(CURDIR)"; \
-	export DAYBOOK_TEST_URL=http://127.0.0.1:$(call port,8081); \
-	export DAYBOOK_TEST_URL_ONE_WORKER=http://127.0.0.1:$(call port,8082); \
-	export ASAN_OPTIONS=detect_leaks=1; \
-	failed=""; \
-	for t in $(IT_MAIN_BINS); do \
-		echo "== $$t"; \
-		$$t --jobs $(IT_JOBS) || failed="$$failed $$t"; \
-	done; \
-	for t in $(IT_OUTAGE_BINS); do \
-		echo "== $$t (outage, alone)"; \
-		$$t --jobs 1 || failed="$$failed $$t"; \
-		$(STACK) start test >/dev/null; \
-	done; \
-	trap - EXIT; \
-	$(SERVER) stop main --env test || failed="$$failed stop-main"; \
-	$(SERVER) stop one --env test || failed="$$failed stop-one"; \
-	reports=""; \
-	for f in var/test/asan.main.* var/test/asan.one.* \
-	    var/test/asan.closed.* var/test/asan.proxy.*; do \
-		[ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; \
-		reports="$$reports $$f"; \
-	done; \
-	[ -z "$$reports" ] || failed="$$failed sanitizer-reports($$reports)"; \
-	if [ -n "$$failed" ]; then \
-		echo "test-integration FAILED:$$failed"; exit 1; \
-	fi; \
-	echo "test-integration: all passed"
+	@DAYBOOK_IT_PORT_MAIN=$(call port,8081) \
+	    DAYBOOK_IT_PORT_ONE=$(call port,8082) \
+	    DAYBOOK_IT_MODULE=$(TEST_MODULE) DAYBOOK_IT_ADMIN=$(ADMIN) \
+	    IT_JOBS=$(IT_JOBS) scripts/integration.sh $(IT_BINS)
+
+# ------------------------------------------------------------ make test-one
+
+# One test binary, or some of its tests, on its own:
+#   make test-one T=test_cache                 every test in it
+#   make test-one T=test_cache F='cache/*'     Criterion --filter F
+# An integration binary runs against the test stack and freshly started test
+# servers (as in test-integration, under the same lock); a unit binary
+# (test_csv, test_mustache, ...) runs by itself.
+TEST_ONE_IT	= $(filter %/$(T),$(IT_BINS))
+TEST_ONE_UNIT	= $(filter %/$(T),$(UNIT_TEST_BINS))
+
+test-one:
+	@[ -n "$(T)" ] || { echo "usage: make test-one T=test_NAME [F='suite/test*']" >&2; \
+	    echo "  integration: $(notdir $(IT_BINS))" >&2; \
+	    echo "  unit:        $(notdir $(UNIT_TEST_BINS))" >&2; exit 2; }
+ifneq ($(TEST_ONE_IT),)
+	@$(MAKE) --no-print-directory $(ADMIN) $(TEST_MODULE) $(TEST_ONE_IT)
+	@mkdir -p var/test
+	@flock -w 1800 -o var/test/.integration.lock env \
+	    DAYBOOK_IT_PORT_MAIN=$(call port,8081) \
+	    DAYBOOK_IT_PORT_ONE=$(call port,8082) \
+	    DAYBOOK_IT_MODULE=$(TEST_MODULE) DAYBOOK_IT_ADMIN=$(ADMIN) \
+	    IT_JOBS=$(IT_JOBS) scripts/integration.sh \
+	    $(if $(F),--filter '$(F)') $(TEST_ONE_IT)
+else ifneq ($(TEST_ONE_UNIT),)
+	@$(MAKE) --no-print-directory $(TEST_ONE_UNIT)
+	ASAN_OPTIONS=detect_leaks=1 $(TEST_ONE_UNIT) --jobs 2 $(if $(F),--filter '$(F)')
+else
+	@echo "test-one: no test binary $(T); make test-one lists them" >&2; exit 2
+endif

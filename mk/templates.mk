@@ -8,4 +8,4 @@ CLEAN_FILES	+= $(BUILD)/templates-check
 
 .PHONY: test-templates
 test-templates: $(BUILD)/mustache-render
-	@bash tests/templates/check.sh
+	@$(TIMED) test-templates check.sh bash tests/templates/check.sh
