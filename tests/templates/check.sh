@@ -7,8 +7,9 @@
 #    (CSP and escaping); every <form method="post"> line is followed by the
 #    csrf hidden input; the stylesheet loads nothing from elsewhere.
 # 2. Renders every sample tests/templates/NAME[--VARIANT].json with
-#    templates/NAME.mustache through build/mustache-render --partials
-#    templates (exit 0), then greps the page for strings every page needs
+#    templates/NAME.mustache through build/mustache-render --strict
+#    --partials templates (exit 0; --strict: a missing partial fails, as at
+#    daybook's start-up), then greps the page for strings every page needs
 #    and the strings listed for that sample below.
 # 3. When python3 is there: a structural check of each rendered page (one
 #    h1, headings in order, unique ids, a label for every field,
@@ -296,7 +297,8 @@ for json in tests/templates/*.json; do
 		fail "$json: no template $tmpl"
 		continue
 	fi
-	if ! "$RENDER" --partials templates "$tmpl" "$json" >"$page"; then
+	if ! "$RENDER" --strict --partials templates "$tmpl" "$json" \
+	    >"$page"; then
 		fail "$name: render failed"
 		continue
 	fi
