@@ -104,3 +104,16 @@ $(BUILD)/unit/test_reportfmt: tests/unit/test_reportfmt.c \
 	    -lcriterion
 
 UNIT_TEST_BINS	+= $(BUILD)/unit/test_reportfmt
+
+# daybook-admin's messages that need no database (the hint to source
+# var/dev/env.sh), run against its ASan build by absolute path: the test
+# runs it in a directory of its own.
+ADMIN_CLI_TEST_BIN := $(BUILD)/unit/test_admin_cli
+$(ADMIN_CLI_TEST_BIN): tests/unit/test_admin_cli.c $(ADMIN_SAN_BIN)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN) -MMD -MP \
+	    -DDBK_ADMIN_BIN='"$(CURDIR)/$(ADMIN_SAN_BIN)"' -o $@ $< \
+	    $(CRITERION_LIBS)
+
+UNIT_TEST_BINS	+= $(ADMIN_CLI_TEST_BIN)
+-include $(ADMIN_CLI_TEST_BIN).d

@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
+
+/* What make run writes for the dev stack, relative to the repository root. */
+#define DEV_ENV_FILE	"var/dev/env.sh"
 
 static const char usage_text[] =
     "usage: daybook-admin COMMAND [ARGUMENTS]\n"
@@ -56,6 +60,36 @@ static const char *
 env_lookup(const char *name)
 {
 	return (getenv(name));
+}
+
+/* Does our environment set any DAYBOOK_* variable? */
+static int
+daybook_variable_set(void)
+{
+	char	**entry;
+
+	if (environ == NULL)
+		return (0);
+	for (entry = environ; *entry != NULL; entry++) {
+		if (strncmp(*entry, "DAYBOOK_", 8) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The text to append to a configuration error: a hint to source the dev
+ * stack's env.sh when no DAYBOOK_* variable is set and DEV_ENV_FILE exists
+ * in the current directory (the defaults, such as var/secret, then rarely
+ * fit); otherwise "".  A static string.
+ */
+static const char *
+unsourced_env_hint(void)
+{
+	if (daybook_variable_set() || access(DEV_ENV_FILE, F_OK) != 0)
+		return ("");
+	return ("; no DAYBOOK_* variable is set: source " DEV_ENV_FILE
+	    " first (see README, 'Administration')");
 }
 
 /* Check a command's arguments before anything connects. */
@@ -128,7 +162,7 @@ main(int argc, char **argv)
 		return (status);
 
 	if (dbk_config_load(&cfg, env_lookup) == -1) {
-		dbk_admin_fail(cmd, "%s", cfg.error);
+		dbk_admin_fail(cmd, "%s%s", cfg.error, unsourced_env_hint());
 		dbk_config_free(&cfg);
 		return (ADMIN_FAILED);
 	}

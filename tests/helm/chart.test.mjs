@@ -54,8 +54,9 @@ const CONTAINER_KEYS = new Set(["name", "image", "imagePullPolicy", "command",
 	"terminationMessagePolicy", "stdin", "stdinOnce", "tty",
 	"volumeDevices", "restartPolicy", "resizePolicy"]);
 
-// Every DAYBOOK_* setting of docs/TEAM.md, as the chart passes it (the
-// passwords only as *_FILE; DAYBOOK_DB_SOCKET is not used in a cluster).
+// Every DAYBOOK_* setting of README.md's Configuration table that the
+// chart always passes (the passwords only as *_FILE; DAYBOOK_DB_SOCKET is
+// not used in a cluster; the mail settings only with smtp.*).
 const ENV_NAMES = ["DAYBOOK_DB_HOST", "DAYBOOK_DB_PORT", "DAYBOOK_DB_USER",
 	"DAYBOOK_DB_PASSWORD_FILE", "DAYBOOK_DB_NAME", "DAYBOOK_DB_POOL_SIZE",
 	"DAYBOOK_DB_QUEUE_MAX", "DAYBOOK_DB_TIMEOUT_MS", "DAYBOOK_REDIS_HOST",
