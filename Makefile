@@ -34,15 +34,16 @@ UNIT_TEST_BINS	:=
 BENCH_TARGETS	:=
 CLEAN_FILES	:=
 
-# The engine's fragment first: the module builds its MUSTACHE_LIB_SRCS.
+# The engine's and the core library's fragments first: the others use
+# MUSTACHE_LIB_SRCS, CORE_LIB and CORE_SAN_LIB in their rules.
 # DAYBOOK_PORT_OFFSET (default 0) shifts every port the stacks, test servers
 # and benchmarks use, so that two checkouts can test side by side.
 PORT_OFFSET	:= $(or $(DAYBOOK_PORT_OFFSET),0)
 port		= $(shell echo $$(($(1) + $(PORT_OFFSET))))
 export DAYBOOK_PORT_OFFSET := $(PORT_OFFSET)
 
-include mk/mustache.mk
-include $(filter-out mk/mustache.mk,$(sort $(wildcard mk/*.mk)))
+include mk/mustache.mk mk/core.mk
+include $(filter-out mk/mustache.mk mk/core.mk,$(sort $(wildcard mk/*.mk)))
 
 .PHONY: all deps test test-unit bench clean
 

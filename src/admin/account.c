@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "admin.h"
-#include "reset.h"
+#include "core/reset.h"
 
 #define EMAIL_ROOM	255
 

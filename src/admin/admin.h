@@ -9,8 +9,8 @@
 
 #include <mysql.h>
 
-#include "config.h"
-#include "sql.h"
+#include "core/config.h"
+#include "core/sql.h"
 
 /* Exit statuses. */
 #define ADMIN_OK	0
@@ -53,7 +53,7 @@ int	dbk_admin_reset_password_check(int argc, char **argv);
 #define ADMIN_ACTOR	"daybook-admin"
 
 /*
- * Run sql with its `?` replaced by params (src/sql.c).  dbk_admin_exec
+ * Run sql with its `?` replaced by params (src/core/sql.c).  dbk_admin_exec
  * returns 0 and sets *affected (may be NULL); dbk_admin_select returns the
  * stored result (mysql_free_result it).  On failure -1 / NULL with err set.
  */

@@ -1,5 +1,5 @@
 /*
- * daybook-admin: statements with parameters (src/sql.c formats them, every
+ * daybook-admin: statements with parameters (src/core/sql.c formats them, every
  * string goes over as a hexadecimal literal) and the audit trail.
  */
 

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "admin.h"
-#include "reportfmt.h"
+#include "core/reportfmt.h"
 
 #define DATE_LEN	10		/* YYYY-MM-DD */
 #define DAY_S		86400
@@ -519,7 +519,7 @@ print_text(FILE *fp, const struct report *r)
 	}
 }
 
-/* The CSV (src/reportfmt.c, shared with /admin/reports); 0 or -1. */
+/* The CSV (src/core/reportfmt.c, shared with /admin/reports); 0 or -1. */
 static int
 print_csv(FILE *fp, const struct report *r)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "admin.h"
-#include "migrate.h"
+#include "core/migrate.h"
 
 /* dir + "/migrations" into out; returns 0, or -1 when it does not fit. */
 static int

@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "admin.h"
-#include "password.h"
+#include "core/password.h"
 
 #define EMAIL_MAX	254
 #define NAME_MAX_CHARS	100

@@ -31,7 +31,7 @@
 #include <criterion/criterion.h>
 #include <mysql.h>
 
-#include "config.h"
+#include "core/config.h"
 
 #ifndef DBK_ADMIN_DEFAULT
 #define DBK_ADMIN_DEFAULT	"build/daybook-admin"

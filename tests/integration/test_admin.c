@@ -28,8 +28,8 @@
 #include <criterion/criterion.h>
 #include <mysql.h>
 
-#include "config.h"
-#include "password.h"
+#include "core/config.h"
+#include "core/password.h"
 
 #define ADMIN_DB_PREFIX	"daybook_adm_"
 #include "admin_run.h"

@@ -30,7 +30,7 @@
 #include <mysql.h>
 #include <sodium.h>
 
-#include "config.h"
+#include "core/config.h"
 
 #define ADMIN_DB_PREFIX	"daybook_rpt_"
 #include "admin_run.h"

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/config.c: defaults, number/boolean parsing, password
+ * Unit tests for src/core/config.c: defaults, number/boolean parsing, password
  * files and the secret.
  */
 
@@ -11,7 +11,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
-#include "config.h"
+#include "core/config.h"
 
 #define MAX_VARS	16
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/csv.c: the RFC 4180 writer and the work log import
+ * Unit tests for src/core/csv.c: the RFC 4180 writer and the work log import
  * parser (quotes, commas and newlines in notes, BOM, CRLF, bad rows with
  * line numbers, limits, random bytes).
  *
@@ -14,9 +14,9 @@
 
 #include <criterion/criterion.h>
 
-#include "csv.h"
-#include "validate.h"
-#include "worklog.h"
+#include "core/csv.h"
+#include "core/validate.h"
+#include "core/worklog.h"
 
 #define LIT(s)		(s), (sizeof(s) - 1)
 #define HEADER		"date,kind,half_day,location,note\r\n"

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the Kore-free parts of password reset by email (issue 6):
- * composing the message (src/mailmsg.c) and the reset tokens and links
- * (src/reset.c).
+ * composing the message (src/core/mailmsg.c) and the reset tokens and links
+ * (src/core/reset.c).
  */
 
 #include <string.h>
@@ -9,8 +9,8 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
-#include "mailmsg.h"
-#include "reset.h"
+#include "core/mailmsg.h"
+#include "core/reset.h"
 
 static struct dbk_mailmsg
 sample(void)

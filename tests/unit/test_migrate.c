@@ -1,5 +1,5 @@
 /*
- * Unit tests for the pure parts of src/migrate.c: statement splitting,
+ * Unit tests for the pure parts of src/core/migrate.c: statement splitting,
  * migration names and their order.
  */
 
@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "migrate.h"
+#include "core/migrate.h"
 
 static struct dbk_sql_script	script;
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/netaddr.c: addresses and CIDR blocks (IPv4, IPv6,
+ * Unit tests for src/core/netaddr.c: addresses and CIDR blocks (IPv4, IPv6,
  * IPv4-mapped IPv6), matching, and the X-Forwarded-For walk behind
  * trusted proxies.
  */
@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "netaddr.h"
+#include "core/netaddr.h"
 
 #define NBLOCKS	8
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/password.c: argon2id hashing, verification and the
+ * Unit tests for src/core/password.c: argon2id hashing, verification and the
  * acceptability rule.
  */
 
@@ -8,7 +8,7 @@
 
 #include <criterion/criterion.h>
 
-#include "password.h"
+#include "core/password.h"
 
 static void
 hash_ok(const char *pw, char *out)

@@ -1,5 +1,5 @@
 /*
- * The report's shared formatting (src/reportfmt.c): local times with
+ * The report's shared formatting (src/core/reportfmt.c): local times with
  * their offsets across DST, the time zone switched and put back, RFC 4180
  * rows.  (Reset tokens and links: tests/unit/test_mail.c.)
  */
@@ -10,7 +10,7 @@
 
 #include <criterion/criterion.h>
 
-#include "reportfmt.h"
+#include "core/reportfmt.h"
 
 /* t (a UTC "YYYY-MM-DD HH:MM:SS") in zone tz, as the report writes it. */
 static void

@@ -1,5 +1,5 @@
 /*
- * Placeholder formatting (src/sql.c): every parameter becomes a literal
+ * Placeholder formatting (src/core/sql.c): every parameter becomes a literal
  * that no byte of it can escape from.
  */
 
@@ -8,7 +8,7 @@
 
 #include <criterion/criterion.h>
 
-#include "sql.h"
+#include "core/sql.h"
 
 static char *
 format(const char *sql, const struct dbk_sql_param *params, size_t n)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/validate.c: UTF-8, trimming, textarea lines, email
+ * Unit tests for src/core/validate.c: UTF-8, trimming, textarea lines, email
  * addresses, dates, redirect targets, ids, hex and constant-time compare.
  *
  * Inputs are copied into heap buffers of exactly their length (heap_copy)
@@ -13,7 +13,7 @@
 
 #include <criterion/criterion.h>
 
-#include "validate.h"
+#include "core/validate.h"
 
 /* A malloc'd copy of len bytes (at least one byte allocated); caller frees. */
 static char *

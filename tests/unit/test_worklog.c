@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/worklog.c: day kinds, month grids, month stepping,
+ * Unit tests for src/core/worklog.c: day kinds, month grids, month stepping,
  * ranges, half-day units, totals, summaries, allowances and time zones.
  */
 
@@ -12,8 +12,8 @@
 
 #include <criterion/criterion.h>
 
-#include "validate.h"
-#include "worklog.h"
+#include "core/validate.h"
+#include "core/worklog.h"
 
 #define LIT(s)	(s), (sizeof(s) - 1)
 
